@@ -1,0 +1,74 @@
+# Opora: two commands set up everything.
+#   make run    install, migrate, load the demo region, start the worker and the server
+#   make test   install what tests need (including Debian's chromium) and run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SIZE ?= tiny
+DEMO_SEED ?= 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench install assets migrate demo worker messages lint clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: install
+	$(BIN)/opora collectstatic --noinput -v 0
+
+migrate: install
+	mkdir -p var
+	$(BIN)/opora migrate --noinput -v 0
+
+demo: migrate
+	$(BIN)/opora demo --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-empty
+
+run: demo assets
+	@echo "Opora: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/opora db_worker --queue-name default --no-reload --no-startup-delay -v 0 & \
+	$(BIN)/opora runserver $(HOST):$(PORT) --noreload
+
+worker: install
+	$(BIN)/opora db_worker --queue-name default --no-reload
+
+/usr/bin/chromium:
+	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+# Regenerate translation catalogues (needs Debian's gettext) and compile them.
+messages: install
+	command -v msgfmt >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
+	for app in src/opora/*/; do [ -d $$app/locale ] && (cd $$app && ../../../$(BIN)/django-admin makemessages -l ru --no-obsolete -v 0 && ../../../$(BIN)/django-admin compilemessages -v 0); done; true
+	cd src/opora && ../../$(BIN)/django-admin makemessages -l ru --no-obsolete -v 0 -i '*/locale/*' && ../../$(BIN)/django-admin compilemessages -v 0
+
+lint: $(VENV)/.installed-test
+	$(BIN)/pip install -q ruff==0.14.0 && $(BIN)/ruff check src tests
+
+clean:
+	rm -rf $(VENV) node_modules var

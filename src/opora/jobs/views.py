@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from opora.jobs.selectors import job_get, jobs_for_user
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = job_get(request.user, job_id)
+    if job is None:
+        raise Http404
+    # htmx polls the progress fragment until the job is finished.
+    template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/list.html", {"jobs": jobs_for_user(request.user)[:50]})
