@@ -6,7 +6,9 @@ from opora.api.api import api
 
 urlpatterns = [
     path("", include("opora.core.urls")),
+    path("imports/", include("opora.core.urls_imports")),
     path("jobs/", include("opora.jobs.urls")),
+    path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
