@@ -61,11 +61,10 @@ test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
-# Regenerate translation catalogues (needs Debian's gettext) and compile them.
-messages: install
-	command -v msgfmt >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
-	for app in src/opora/*/; do [ -d $$app/locale ] && (cd $$app && ../../../$(BIN)/django-admin makemessages -l ru --no-obsolete -v 0 && ../../../$(BIN)/django-admin compilemessages -v 0); done; true
-	cd src/opora && ../../$(BIN)/django-admin makemessages -l ru --no-obsolete -v 0 -i '*/locale/*' && ../../$(BIN)/django-admin compilemessages -v 0
+# Extract messages, merge translations from locale-fragments/ and compile (needs Debian's gettext).
+messages: $(VENV)/.installed-test
+	command -v xgettext >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
+	$(BIN)/python scripts/translations.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/pip install -q ruff==0.14.0 && $(BIN)/ruff check src tests

@@ -157,3 +157,13 @@ def start_page_summary(user: UserLike) -> dict[str, Any]:
         )
         summary["pending_invitation_count"] = pending.count()
     return summary
+
+
+def school_people(school: School) -> list[RoleAssignment]:
+    """Who works with this school: its head and teachers, its curators."""
+    return list(
+        RoleAssignment.objects.filter(Q(school=school) | Q(schools=school))
+        .select_related("user")
+        .distinct()
+        .order_by("role", "user__full_name")
+    )
