@@ -214,7 +214,15 @@ def users_for(user: User | AnonymousUser, perm: Perm = Perm.VIEW_PEOPLE) -> Quer
         | Q(role_assignments__school__in=School.objects.filter(schools_q))
         | Q(role_assignments__schools__in=School.objects.filter(schools_q))
     )
-    return User.objects.filter(inside | Q(invited_by=user) | Q(pk=user.pk)).distinct()
+    # Someone whose last role here was revoked stays findable, so they can be given a new one.
+    past = RoleAssignment.history.filter(
+        Q(region_id__in=regions)
+        | Q(municipality_id__in=municipalities.values("pk"))
+        | Q(school_id__in=School.objects.filter(schools_q).values("pk"))
+    ).values("user_id")
+    return User.objects.filter(
+        inside | Q(pk__in=past) | Q(invited_by=user) | Q(pk=user.pk)
+    ).distinct()
 
 
 def can_view_user(user: User | AnonymousUser, target: User) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AnonymousUser
+from django.db.models.functions import Lower
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from opora.core import access
@@ -38,9 +39,10 @@ def school_list(user: UserLike, filters: SchoolFilters) -> QuerySet[School]:
     """Visible schools matching the filters, with the municipality joined for display."""
     qs = access.schools_for(user, Perm.VIEW_SCHOOL).select_related("municipality")
     if filters.query:
-        words = filters.query.split()
-        for word in words:
-            qs = qs.filter(Q(name__icontains=word) | Q(code__iexact=word))
+        # Lower() rather than icontains: SQLite's LIKE folds only ASCII, not Cyrillic.
+        qs = qs.annotate(name_lower=Lower("name"))
+        for word in filters.query.split():
+            qs = qs.filter(Q(name_lower__contains=word.lower()) | Q(code__iexact=word))
     if filters.municipality:
         qs = qs.filter(municipality_id=filters.municipality)
     if filters.type:
@@ -101,9 +103,12 @@ def municipality_get(user: UserLike, *, code: str) -> Municipality | None:
 def people_list(user: UserLike, *, query: str = "", role: str = "") -> QuerySet[User]:
     qs = access.users_for(user, Perm.VIEW_PEOPLE)
     if query:
+        qs = qs.annotate(full_name_lower=Lower("full_name"))
         for word in query.split():
             qs = qs.filter(
-                Q(full_name__icontains=word) | Q(username__icontains=word) | Q(email__icontains=word)
+                Q(full_name_lower__contains=word.lower())
+                | Q(username__icontains=word)
+                | Q(email__icontains=word)
             )
     if role:
         qs = qs.filter(role_assignments__role=role)
