@@ -1,5 +1,27 @@
-"""The REST API root. Routers of the domain apps are added here."""
+"""The REST API root. Routers of the domain apps are added here.
+
+Every endpoint requires a caller: a personal token (`Authorization: Bearer …`) or the browser
+session (with CSRF for methods that change data). Errors share one shape, see `errors.py`.
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Opora API", version="1", urls_namespace="api")
+from opora.api import errors
+from opora.api.auth import session_auth, token_auth
+from opora.api.routes import me, schools, tokens
+
+api = NinjaAPI(
+    title="Opora API",
+    version="1",
+    description=(
+        "API информационной системы «Опора». Доступ: личный токен "
+        "(заголовок `Authorization: Bearer <токен>`, токены — на странице /account/tokens/) "
+        "или сессия браузера. Каждый запрос видит ровно те школы, что и страницы системы."
+    ),
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+)
+errors.install(api)
+api.add_router("/", me.router)
+api.add_router("/", schools.router)
+api.add_router("/", tokens.router)
