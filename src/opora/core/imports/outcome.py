@@ -1,0 +1,52 @@
+"""What an import reports back to the page, the task and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from opora.core.imports.tabular import RowError
+
+
+@dataclass
+class ImportOutcome:
+    """Either `errors` (the file was rejected, nothing changed) or the counts of what was done."""
+
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> list[str]:
+        if not self.ok:
+            return [
+                _("The file was rejected: %(count)d problems; nothing was changed.")
+                % {"count": len(self.errors)}
+            ]
+        counts = _("created %(created)d, changed %(updated)d, unchanged %(unchanged)d") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+        }
+        return [counts, *self.notes]
+
+    def as_result(self) -> dict[str, Any]:
+        """The shape stored in Job.result."""
+        return {
+            "summary": self.summary,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+def rejected(errors: list[RowError]) -> ImportOutcome:
+    return ImportOutcome(errors=errors)

@@ -1,0 +1,58 @@
+"""What `import_schools` and `import_passports` share: parse arguments, run, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from opora.core.errors import AccessDenied
+from opora.core.imports import ImportOutcome
+from opora.core.models import User
+
+
+def resolve_user(username: str | None) -> User:
+    """The named active user, or, without a name, the installation's first active superuser."""
+    if username:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(_("No active user with the login «%(name)s».") % {"name": username})
+        return user
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if admin is None:
+        raise CommandError(
+            _("There is no installation administrator: create one (opora createsuperuser) "
+              "or pass --user.")
+        )
+    return admin
+
+
+class ImportCommand(BaseCommand):
+    service: Callable[..., ImportOutcome]
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help=_("an .xlsx or .csv file"))
+        parser.add_argument(
+            "--user",
+            help=_("login of the user whose rights apply; by default the installation "
+                   "administrator (the first superuser)"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = resolve_user(options["user"])
+        path: Path = options["file"]
+        try:
+            outcome = type(self).service(actor=actor, path=path)
+        except AccessDenied as exc:
+            raise CommandError(
+                _("The user «%(name)s» may not run this import.") % {"name": actor.username}
+            ) from exc
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(outcome.summary[0], returncode=1)
+        for line in outcome.summary:
+            self.stdout.write(line)

@@ -1,0 +1,78 @@
+"""Background tasks of the core app: running an uploaded import as a Job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from opora.core.errors import AccessDenied
+from opora.core.imports import ImportOutcome, passports_import, schools_import
+from opora.core.imports.tabular import Progress
+from opora.core.models import User
+from opora.jobs.models import Job
+from opora.jobs.services import job_failed, job_progress, job_started, job_succeeded
+
+logger = logging.getLogger(__name__)
+
+ImportService = Callable[..., ImportOutcome]
+
+
+def _uploaded(job: Job) -> Path | None:
+    """The job's uploaded file, only if it lies inside the upload directory."""
+    raw = job.params.get("path")
+    if not raw:
+        return None
+    path = Path(raw).resolve()
+    root = Path(settings.IMPORT_UPLOAD_DIR).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def run_import(job_id: str, service: ImportService) -> None:
+    """Run `service` on the job's file as the job's author; record the outcome; delete the file."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    path = _uploaded(job)
+    try:
+        job_started(job, message=_("Checking the file"))
+        actor = job.created_by
+        if path is None or actor is None or not isinstance(actor, User) or not actor.is_active:
+            job_failed(job, errors=[], message=_("The import cannot run: the file or its author is gone."))
+            return
+
+        def progress(done: int, total: int) -> None:
+            job_progress(job, done=done, total=max(total, done))
+
+        report: Progress = progress
+        try:
+            outcome = service(actor=actor, path=path, progress=report)
+        except AccessDenied:
+            job_failed(job, errors=[], message=_("You may not run this import."))
+            return
+        if outcome.ok:
+            job_succeeded(job, result=outcome.as_result(), message=_("Imported"))
+        else:
+            job_failed(
+                job, errors=[e.as_dict() for e in outcome.errors],
+                message=_("The file was rejected; nothing was changed."),
+            )
+    except Exception:
+        logger.exception("Import job %s failed", job_id)
+        job_failed(job, errors=[], message=_("The import failed because of an internal error."))
+        raise
+    finally:
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+@task()
+def import_schools_task(job_id: str) -> None:
+    run_import(job_id, schools_import)
+
+
+@task()
+def import_passports_task(job_id: str) -> None:
+    run_import(job_id, passports_import)
