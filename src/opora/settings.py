@@ -180,6 +180,11 @@ EMAIL_BACKEND = os.environ.get(
     "OPORA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("OPORA_FROM_EMAIL", "opora@localhost")
+EMAIL_HOST = os.environ.get("OPORA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OPORA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("OPORA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OPORA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("OPORA_EMAIL_USE_TLS", False)
 
 # Security headers and cookies: strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
