@@ -34,6 +34,8 @@ def _field_message(error: dict[str, Any]) -> str:
         return _("The value must be at least %(limit)s.") % {"limit": ctx.get("ge")}
     if kind == "less_than_equal":
         return _("The value must be at most %(limit)s.") % {"limit": ctx.get("le")}
+    if kind == "string_too_short":
+        return _("This field cannot be blank.")
     if kind == "string_too_long":
         return _("The value must be at most %(limit)s characters.") % {
             "limit": ctx.get("max_length")
@@ -48,11 +50,13 @@ def _field_message(error: dict[str, Any]) -> str:
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for error in errors:
-        loc = [part for part in error.get("loc", ()) if part not in {"query", "path", "body"}]
+        loc = list(error.get("loc", ()))
+        # ninja puts the source first and, for a body, the parameter name second.
+        name = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         out.append(
             {
-                "field": ".".join(str(part) for part in loc),
-                "loc": list(error.get("loc", ())),
+                "field": ".".join(str(part) for part in name),
+                "loc": loc,
                 "message": _field_message(error),
                 "type": error.get("type", ""),
             }
@@ -122,13 +126,22 @@ def install(api: NinjaAPI) -> None:
         )
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {401: "not_authenticated", 403: "forbidden", 404: "not_found",
-                 422: "validation_error", 429: "throttled"}
-        messages = {401: not_authenticated, 403: forbidden, 404: not_found}
-        if exc.status_code in messages:
-            return messages[exc.status_code](request, exc)
+        by_status = {401: not_authenticated, 403: forbidden, 404: not_found}
+        if exc.status_code in by_status:
+            return by_status[exc.status_code](request, exc)
+        if exc.status_code == 400:
+            # ninja's only 400: a body that is not JSON.
+            return error_response(
+                api, request, status=400, code="bad_request",
+                detail=_("The request body is not valid JSON."),
+            )
+        if exc.status_code == 429:
+            return error_response(
+                api, request, status=429, code="throttled",
+                detail=_("Too many requests. Please wait and try again."),
+            )
         return error_response(
-            api, request, status=exc.status_code, code=codes.get(exc.status_code, "error"),
+            api, request, status=exc.status_code, code="error",
             detail=_("The request cannot be processed."),
         )
 
