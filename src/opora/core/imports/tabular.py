@@ -74,10 +74,12 @@ class ErrorList:
         return bool(self.items)
 
     def final(self) -> list[RowError]:
+        """The errors in row order (a file-wide problem first)."""
+        ordered = sorted(self.items, key=lambda e: e.row or 0)
         if not self.dropped:
-            return list(self.items)
+            return ordered
         more = RowError(None, "", _("… and %(count)d more problems.") % {"count": self.dropped})
-        return [*self.items, more]
+        return [*ordered, more]
 
 
 @dataclass
