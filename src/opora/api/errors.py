@@ -41,7 +41,8 @@ def _field_message(error: dict[str, Any]) -> str:
             "limit": ctx.get("max_length")
         }
     if kind in {"enum", "literal_error"}:
-        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return _("Choose one of: %(choices)s.") % {"choices": expected}
     if kind in {"json_invalid", "model_attributes_type", "dict_type"}:
         return _("The request body is not valid JSON of the expected shape.")
     return _("Invalid value.")
