@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from opora.core.imports.tabular import RowError
 
@@ -28,9 +29,14 @@ class ImportOutcome:
     @property
     def summary(self) -> list[str]:
         if not self.ok:
+            count = len(self.errors)
             return [
-                _("The file was rejected: %(count)d problems; nothing was changed.")
-                % {"count": len(self.errors)}
+                ngettext(
+                    "The file was rejected: %(count)d problem; nothing was changed.",
+                    "The file was rejected: %(count)d problems; nothing was changed.",
+                    count,
+                )
+                % {"count": count}
             ]
         counts = _("created %(created)d, changed %(updated)d, unchanged %(unchanged)d") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,

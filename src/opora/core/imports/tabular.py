@@ -18,6 +18,7 @@ from typing import Any
 
 import python_calamine
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CellValue = str | int | float | bool | datetime.date | datetime.time | datetime.timedelta | None
 Progress = Callable[[int, int], None]  # (rows processed, rows in the file, approximately)
@@ -78,7 +79,11 @@ class ErrorList:
         ordered = sorted(self.items, key=lambda e: e.row or 0)
         if not self.dropped:
             return ordered
-        more = RowError(None, "", _("… and %(count)d more problems.") % {"count": self.dropped})
+        more = RowError(
+            None, "",
+            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", self.dropped)
+            % {"count": self.dropped},
+        )
         return [*ordered, more]
 
 
