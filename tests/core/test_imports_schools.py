@@ -198,3 +198,12 @@ def test_superuser_needs_a_region_column_when_there_are_several_regions(
     assert _errors(without) == [(1, "region")]
     assert with_region.ok, with_region.errors
     assert School.objects.get(code="9021").municipality == cast.m3
+
+
+def test_unknown_columns_are_named_in_the_summary(cast: Cast, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [
+        [*SCHOOL_HEADER[:5], "численост"], ["9023", "Школа", "10-01", "СОШ", "город", 100],
+    ])
+    outcome = schools_import(actor=cast.alice, path=path)
+    assert outcome.ok and any("численост" in line for line in outcome.summary)
+    assert School.objects.get(code="9023").enrolment is None

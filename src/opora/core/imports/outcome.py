@@ -54,5 +54,12 @@ class ImportOutcome:
         }
 
 
+def ignored_note(headers: list[str]) -> list[str]:
+    """A summary line naming columns nobody read, so a misspelt header does not go unnoticed."""
+    if not headers:
+        return []
+    return [_("columns skipped: %(names)s") % {"names": ", ".join(f"«{h}»" for h in headers)}]
+
+
 def rejected(errors: list[RowError]) -> ImportOutcome:
     return ImportOutcome(errors=errors)

@@ -15,7 +15,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_bool, cell_count, cell_share_raw, cell_text
-from opora.core.imports.outcome import ImportOutcome, rejected
+from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
 from opora.core.imports.tabular import (
     Column,
     ColumnMap,
@@ -113,6 +113,7 @@ def passports_import(*, actor: User, path: Path, progress: Progress | None = Non
             outcome.notes.append(
                 _("column «%(column)s» read as percentages") % {"column": columns.label[name]}
             )
+    outcome.notes.extend(ignored_note(columns.ignored))
     return outcome
 
 

@@ -16,7 +16,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_count, cell_decimal, cell_text
-from opora.core.imports.outcome import ImportOutcome, rejected
+from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
 from opora.core.imports.tabular import (
     Column,
     ColumnMap,
@@ -174,7 +174,9 @@ def schools_import(*, actor: User, path: Path, progress: Progress | None = None)
     existing = _existing(rows, columns, scope, errors)
     if errors:
         return rejected(errors.final())
-    return _apply(actor, rows, existing, scope)
+    outcome = _apply(actor, rows, existing, scope)
+    outcome.notes.extend(ignored_note(columns.ignored))
+    return outcome
 
 
 def _parse(
