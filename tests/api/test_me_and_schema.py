@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 from django.test import Client
 
 from opora.core.models import Role
@@ -46,8 +47,8 @@ def test_me_of_a_user_without_roles_has_an_empty_scope(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_me_query_count_does_not_grow_with_roles(
-    cast: Cast, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     for municipality in (cast.m1, cast.m2, cast.m3):
         cast.alice.role_assignments.create(role=Role.OBSERVER, municipality=municipality)
     cast.alice.role_assignments.create(role=Role.CURATOR).schools.set([cast.s1, cast.s4])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from opora.core.models import School, SchoolType, Settlement, User
 from tests.api.conftest import session_client, token_client
@@ -26,7 +28,7 @@ VISIBLE = {
 }
 
 
-def codes(response) -> list[str]:  # type: ignore[no-untyped-def]
+def codes(response: Any) -> list[str]:
     return [item["code"] for item in response.json()["items"]]
 
 
@@ -117,8 +119,8 @@ def test_bad_list_parameters_give_a_validation_error(
 
 @pytest.mark.django_db
 def test_school_list_query_count_does_not_grow_with_schools(
-    cast: Cast, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     School.objects.bulk_create(
         School(code=f"3{i:03}", name=f"Школа {i}", municipality=cast.m1 if i % 2 else cast.m2,
                type=SchoolType.SECONDARY, settlement=Settlement.CITY, enrolment=i)

@@ -75,5 +75,13 @@ class SessionAuth(AuthBase):
         return user
 
 
+def caller(request: HttpRequest) -> User:
+    """The authenticated user of an API request (both auth classes put it on `request.auth`)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise TypeError("caller() used on an endpoint without authentication")
+    return user
+
+
 token_auth = TokenAuth()
 session_auth = SessionAuth()

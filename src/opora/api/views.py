@@ -12,6 +12,13 @@ from django.views.decorators.http import require_POST
 from opora.api import selectors, services
 from opora.api.forms import TokenCreateForm
 from opora.core.errors import ValidationFailed
+from opora.core.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    # Only called behind @login_required.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _page(
@@ -20,7 +27,7 @@ def _page(
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": selectors.token_list(request.user), "raw_token": raw_token},
+        {"form": form, "tokens": selectors.token_list(_user(request)), "raw_token": raw_token},
         status=status,
     )
 
@@ -33,7 +40,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     try:
-        _token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, raw = services.token_create(user=_user(request), name=form.cleaned_data["name"])
     except ValidationFailed as exc:
         for message in exc.messages:
             form.add_error(None, message)
@@ -48,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        services.token_revoke(user=request.user, token_id=token_id)
+        services.token_revoke(user=_user(request), token_id=token_id)
     except ValidationFailed as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from opora.api.auth import caller
 from opora.api.schemas import ERRORS, MeOut
 from opora.core import access
 from opora.core.access import Perm
@@ -34,7 +35,7 @@ def _role(a: RoleAssignment) -> dict[str, object]:
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="Текущий пользователь")
 def me(request: HttpRequest) -> dict[str, object]:
     """Роли пользователя и сколько школ, муниципалитетов и регионов ему доступно."""
-    user = request.user
+    user = caller(request)
     return {
         "username": user.get_username(),
         "full_name": getattr(user, "full_name", "") or "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from opora.api.auth import caller
 from opora.api.schemas import ERRORS, MunicipalityOut, SchoolDetailOut, SchoolPage, SchoolQuery
 from opora.core import selectors
 from opora.core.models import PASSPORT_SHARE_FIELDS, PASSPORT_STAFF_FIELDS, School
@@ -38,7 +39,7 @@ def school_list(request: HttpRequest, params: Query[SchoolQuery]) -> dict[str, o
         type=params.type.value if params.type else "",
         settlement=params.settlement.value if params.settlement else "",
     )
-    schools = selectors.school_list(request.user, filters)
+    schools = selectors.school_list(caller(request), filters)
     if params.municipality:
         schools = schools.filter(municipality__code=params.municipality)
     # Ordered by code so that offsets stay stable while a client pages through.
@@ -57,7 +58,7 @@ def school_list(request: HttpRequest, params: Query[SchoolQuery]) -> dict[str, o
 )
 def school_detail(request: HttpRequest, code: str) -> dict[str, object]:
     """Школа и её социальные паспорта по годам. 404, если школы нет или она недоступна."""
-    school = selectors.school_get(request.user, code=code)
+    school = selectors.school_get(caller(request), code=code)
     if school is None:
         raise Http404
     fields = ("year", *PASSPORT_SHARE_FIELDS, *PASSPORT_STAFF_FIELDS)
@@ -82,5 +83,5 @@ def municipality_list(request: HttpRequest) -> list[dict[str, object]]:
             "region_name": m.region.name,
             "school_count": m.school_count,
         }
-        for m in selectors.municipality_list(request.user)
+        for m in selectors.municipality_list(caller(request))
     ]
