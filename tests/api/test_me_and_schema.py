@@ -69,10 +69,15 @@ def test_openapi_schema_is_valid_json_listing_the_paths() -> None:
     assert {"TokenAuth", "SessionAuth"} == set(schema["components"]["securitySchemes"])
 
 
-def test_api_docs_page_is_served() -> None:
-    response = Client().get("/api/docs")
+@pytest.mark.django_db
+def test_api_docs_page_is_served_without_a_cdn(cast: Cast) -> None:
+    response = session_client(cast.alice).get("/api/docs")
+    page = response.content.decode()
     assert response.status_code == 200
-    assert b"openapi.json" in response.content
+    assert "/api/openapi.json" in page and "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    # "Try it out" with the session sends the CSRF token.
+    assert 'data-api-csrf="true"' in page
 
 
 @pytest.mark.django_db

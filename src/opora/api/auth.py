@@ -61,6 +61,7 @@ class SessionAuth(AuthBase):
 
     openapi_type = "apiKey"
     openapi_in = "cookie"
+    csrf = True  # read by ninja's docs page, which then sends the CSRF token itself
 
     def __init__(self) -> None:
         self.openapi_name = settings.SESSION_COOKIE_NAME
