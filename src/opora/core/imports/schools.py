@@ -77,6 +77,11 @@ _TENTH = Decimal("0.1")
 _MAX_DISTANCE = Decimal("999999.9")
 
 
+def primary(names: dict[str, tuple[str, ...]]) -> list[str]:
+    """The main Russian name of each value, for error messages."""
+    return [aliases[0] for aliases in names.values()]
+
+
 def accepted(names: dict[str, tuple[str, ...]]) -> list[str]:
     """Accepted names without the English codes, for messages, templates and docs."""
     return [name for aliases in names.values() for name in aliases if not name.isascii()]
@@ -203,7 +208,7 @@ def _parse(
         if text and not value:
             errors.add(number, columns.label[key],
                        _("Unknown value «%(value)s»; accepted: %(accepted)s.")
-                       % {"value": text, "accepted": ", ".join(accepted(names))})
+                       % {"value": text, "accepted": ", ".join(primary(names))})
             ok = False
         return value
 

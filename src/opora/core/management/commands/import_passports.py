@@ -1,9 +1,15 @@
-from django.utils.translation import gettext_lazy as _
+"""`opora import-passports FILE [--user LOGIN]`: see docs/formats.md."""
+
+from django.utils.translation import gettext as _
 
 from opora.core.imports import passports_import
 from opora.core.management.commands._import import ImportCommand
 
 
 class Command(ImportCommand):
-    help = _("Import social passports from an .xlsx or .csv file (see docs/formats.md).")
     service = staticmethod(passports_import)
+
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # Translated when asked for: argparse cannot format a lazy string.
+        return _("Import social passports from an .xlsx or .csv file (see docs/formats.md).")
