@@ -190,7 +190,9 @@ class _Builder:
             )
             self._schools(mun_code, plan, place, effect, minority)
 
-    def _schools(self, mun_code: str, plan: _Plan, place: str, effect: float, minority: bool) -> None:
+    def _schools(
+        self, mun_code: str, plan: _Plan, place: str, effect: float, minority: bool
+    ) -> None:
         rng = self.rng
         drafts: list[tuple[str, str, str]] = []  # (type, settlement, name)
         numbers = rng.sample(range(1, plan.centre + plan.centre // 3 + 2), plan.centre)
@@ -209,7 +211,8 @@ class _Builder:
         for i, school_type in enumerate(_rural_types(rng, plan.rural)):
             village = villages[i % len(villages)]
             repeat = i // len(villages) + 1
-            drafts.append((school_type, "village", _village_school_name(rng, school_type, village, repeat)))
+            name = _village_school_name(rng, school_type, village, repeat)
+            drafts.append((school_type, "village", name))
         for index, (school_type, settlement, name) in enumerate(drafts, start=1):
             code = f"{mun_code}{index:04d}"
             km = _distance(rng, settlement, plan.kind)

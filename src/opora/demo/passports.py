@@ -132,7 +132,9 @@ def passports_for(rng: random.Random, p: SchoolProfile) -> list[PassportRow]:
             shares = _drift(rng, shares, p)
             if chance < 1.0 and rng.random() < 0.08:
                 psychologist = not psychologist
-        enrolment = p.enrolment if i == last else max(1, round(p.enrolment * (1 + rng.gauss(0, 0.025))))
+        enrolment = p.enrolment
+        if i != last:
+            enrolment = max(1, round(p.enrolment * (1 + rng.gauss(0, 0.025))))
         staff = _staff(rng, p, enrolment, ratio, psychologist)
         rows.append(
             PassportRow(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from opora.core.models import Municipality, Region, Role, RoleAssignment, School, User
-from opora.demo.names import DEMO_FULL_NAMES
+from opora.demo.names import DEMO_FULL_NAMES, DEMO_POSITIONS
 from opora.demo.rows import PASSPORT_YEARS, Territory
 
 DEMO_PASSWORD = "demo-Opora-2026"
@@ -22,20 +22,19 @@ class DemoPerson:
     username: str
     role: str | None  # None: the installation superuser
     unit: str  # what the role is held for: region, municipality, school, school_list
-    position: str
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson(SUPERUSER, None, "", "Администратор установки"),
-    DemoPerson("region.admin", Role.REGIONAL_ADMIN, "region", "Администратор региональной системы"),
-    DemoPerson("region.coord", Role.REGIONAL_COORDINATOR, "region", "Региональный координатор проекта"),
-    DemoPerson("mun.coord", Role.MUNICIPAL_COORDINATOR, "municipality", "Муниципальный координатор"),
-    DemoPerson("mun.officer", Role.MUNICIPAL_OFFICER, "municipality", "Специалист управления образования"),
-    DemoPerson("methodist", Role.METHODIST, "municipality", "Методист информационно-методического центра"),
-    DemoPerson("curator", Role.CURATOR, "school_list", "Заместитель директора, куратор"),
-    DemoPerson("head", Role.SCHOOL_HEAD, "school", "Директор"),
-    DemoPerson("teacher", Role.TEACHER, "school", "Учитель математики"),
-    DemoPerson("observer", Role.OBSERVER, "region", "Специалист регионального центра оценки качества"),
+    DemoPerson(SUPERUSER, None, ""),
+    DemoPerson("region.admin", Role.REGIONAL_ADMIN, "region"),
+    DemoPerson("region.coord", Role.REGIONAL_COORDINATOR, "region"),
+    DemoPerson("mun.coord", Role.MUNICIPAL_COORDINATOR, "municipality"),
+    DemoPerson("mun.officer", Role.MUNICIPAL_OFFICER, "municipality"),
+    DemoPerson("methodist", Role.METHODIST, "municipality"),
+    DemoPerson("curator", Role.CURATOR, "school_list"),
+    DemoPerson("head", Role.SCHOOL_HEAD, "school"),
+    DemoPerson("teacher", Role.TEACHER, "school"),
+    DemoPerson("observer", Role.OBSERVER, "region"),
 )
 
 
@@ -78,7 +77,7 @@ def demo_people_create(territory: Territory) -> None:
         if user is None:
             user = User(
                 username=person.username, full_name=DEMO_FULL_NAMES[person.username],
-                email=f"{person.username}@example.org", position=person.position,
+                email=f"{person.username}@example.org", position=DEMO_POSITIONS[person.username],
                 password=hashed, is_staff=person.role is None, is_superuser=person.role is None,
             )
             user.save()
@@ -98,8 +97,9 @@ def _scope_label(assignment: RoleAssignment) -> str:
         return str(unit)
     schools = list(assignment.schools.select_related("municipality"))
     municipalities = sorted({str(s.municipality) for s in schools})
+    count = len(schools)
     return ngettext(
-        "%(count)d school of %(municipality)s", "%(count)d schools of %(municipality)s", len(schools)
+        "%(count)d school of %(municipality)s", "%(count)d schools of %(municipality)s", count
     ) % {"count": len(schools), "municipality": ", ".join(municipalities)}
 
 

@@ -56,8 +56,8 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(
-            _("Demo loaded in %(seconds).1f s: %(regions)d regions, %(municipalities)d "
-              "municipalities, %(schools)d schools, %(passports)d social passports.")
+            _("Demo loaded in %(seconds).1f s: regions: %(regions)d, municipalities: "
+              "%(municipalities)d, schools: %(schools)d, social passports: %(passports)d.")
             % {
                 "seconds": time.perf_counter() - started,
                 "regions": len(territory.regions),
