@@ -21,8 +21,9 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, delimiter: str = ";",
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: Sequence[Sequence[Any]], *, delimiter: str = ";", encoding: str = "utf-8"
+) -> Path:
     lines = [delimiter.join("" if v is None else str(v) for v in row) for row in rows]
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     return path

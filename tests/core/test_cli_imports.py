@@ -24,7 +24,9 @@ def _keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_import_schools_prints_the_summary_and_exits_with_zero(
     cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_xlsx(tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9201", "Школа", "10-01", "СОШ", "город"]])
+    path = write_xlsx(
+        tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9201", "Школа", "10-01", "СОШ", "город"]]
+    )
     main(["opora", "import-schools", str(path), "--user", "oleg"])
     first = capsys.readouterr().out
     main(["opora", "import-schools", str(path), "--user", "oleg"])
@@ -36,9 +38,14 @@ def test_import_schools_prints_the_summary_and_exits_with_zero(
 def test_bad_file_prints_errors_to_stderr_and_exits_with_one(
     cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_xlsx(tmp_path / "s.xlsx", [
-        SCHOOL_HEADER[:5], ["9202", "Своя", "10-01", "СОШ", "город"], ["9203", "Чужая", "10-02", "СОШ", "город"],
-    ])
+    path = write_xlsx(
+        tmp_path / "s.xlsx",
+        [
+            SCHOOL_HEADER[:5],
+            ["9202", "Своя", "10-01", "СОШ", "город"],
+            ["9203", "Чужая", "10-02", "СОШ", "город"],
+        ],
+    )
     with pytest.raises(SystemExit) as exited:
         main(["opora", "import-schools", str(path), "--user", "oleg"])
     err = capsys.readouterr().err
@@ -52,8 +59,11 @@ def test_import_passports_runs_as_the_installation_admin_without_user(
 ) -> None:
     cast.nobody.is_superuser = True
     cast.nobody.save()
-    path = write_csv(tmp_path / "p.csv", [["код школы", "год", "учителя"], ["2001", "2024", "30"]],
-                     encoding="cp1251")
+    path = write_csv(
+        tmp_path / "p.csv",
+        [["код школы", "год", "учителя"], ["2001", "2024", "30"]],
+        encoding="cp1251",
+    )
     main(["opora", "import-passports", str(path)])
     passport = SocialPassport.objects.get(school=cast.s4, year=2024)
     assert passport.teachers == 30 and passport.history.first().history_user == cast.nobody
@@ -62,7 +72,9 @@ def test_import_passports_runs_as_the_installation_admin_without_user(
 def test_without_user_and_without_an_admin_the_command_fails(
     cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_csv(tmp_path / "p.csv", [["school_code", "year", "teachers"], ["2001", "2024", "30"]])
+    path = write_csv(
+        tmp_path / "p.csv", [["school_code", "year", "teachers"], ["2001", "2024", "30"]]
+    )
     with pytest.raises(SystemExit) as exited:
         main(["opora", "import-passports", str(path)])
     assert exited.value.code == 1 and "--user" in capsys.readouterr().err
@@ -71,7 +83,9 @@ def test_without_user_and_without_an_admin_the_command_fails(
 def test_user_without_the_right_is_refused(
     cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_csv(tmp_path / "p.csv", [["school_code", "year", "teachers"], ["1001", "2024", "30"]])
+    path = write_csv(
+        tmp_path / "p.csv", [["school_code", "year", "teachers"], ["1001", "2024", "30"]]
+    )
     with pytest.raises(SystemExit) as exited:
         main(["opora", "import-passports", str(path), "--user", "sam"])
     assert exited.value.code == 1 and "sam" in capsys.readouterr().err

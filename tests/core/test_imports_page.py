@@ -49,16 +49,25 @@ def test_school_head_gets_403_on_the_imports_page(client: Client, cast: Cast) ->
 def test_municipal_officer_sees_both_upload_forms(client: Client, cast: Cast) -> None:
     response = _signed_in(client, cast.oleg).get(reverse("imports"))
     assert response.status_code == 200
-    assert reverse("import_schools") in response.text and reverse("import_passports") in response.text
+    assert (
+        reverse("import_schools") in response.text and reverse("import_passports") in response.text
+    )
     assert 'type="file"' in response.text and "csrfmiddlewaretoken" in response.text
 
 
 def test_uploaded_file_runs_as_a_job_and_ends_on_its_summary(
-    client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: Any,
+    client: Client,
+    cast: Cast,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
     _uploads: Path,
 ) -> None:
-    data = write_xlsx(tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9101", "Новая", "10-01", "СОШ", "город"]]).read_bytes()
-    response = _upload(_signed_in(client, cast.oleg), django_capture_on_commit_callbacks, "школы.xlsx", data)
+    data = write_xlsx(
+        tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9101", "Новая", "10-01", "СОШ", "город"]]
+    ).read_bytes()
+    response = _upload(
+        _signed_in(client, cast.oleg), django_capture_on_commit_callbacks, "школы.xlsx", data
+    )
 
     job = Job.objects.get(created_by=cast.oleg)
     assert response.request["PATH_INFO"] == reverse("jobs:detail", args=[job.pk])
@@ -71,8 +80,12 @@ def test_uploaded_file_runs_as_a_job_and_ends_on_its_summary(
 def test_rejected_file_ends_on_the_error_table(
     client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    data = write_xlsx(tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9102", "Чужая", "10-02", "СОШ", "город"]]).read_bytes()
-    response = _upload(_signed_in(client, cast.oleg), django_capture_on_commit_callbacks, "s.xlsx", data)
+    data = write_xlsx(
+        tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9102", "Чужая", "10-02", "СОШ", "город"]]
+    ).read_bytes()
+    response = _upload(
+        _signed_in(client, cast.oleg), django_capture_on_commit_callbacks, "s.xlsx", data
+    )
 
     job = Job.objects.get(created_by=cast.oleg)
     assert job.status == JobStatus.FAILED
@@ -84,8 +97,13 @@ def test_rejected_file_ends_on_the_error_table(
 def test_wrong_extension_is_refused_on_the_page_without_a_job(
     client: Client, cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
-    response = _upload(_signed_in(client, cast.alice), django_capture_on_commit_callbacks,
-                       "schools.pdf", b"%PDF-1.4", kind="passports")
+    response = _upload(
+        _signed_in(client, cast.alice),
+        django_capture_on_commit_callbacks,
+        "schools.pdf",
+        b"%PDF-1.4",
+        kind="passports",
+    )
     assert response.status_code == 200 and 'class="errorlist"' in response.text
     assert not Job.objects.exists()
 
@@ -94,17 +112,27 @@ def test_too_large_file_is_refused_on_the_page(
     client: Client, cast: Cast, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.IMPORT_MAX_BYTES = 10
-    response = _upload(_signed_in(client, cast.alice), django_capture_on_commit_callbacks,
-                       "s.csv", b"code;name;municipality\n1;2;3\n")
+    response = _upload(
+        _signed_in(client, cast.alice),
+        django_capture_on_commit_callbacks,
+        "s.csv",
+        b"code;name;municipality\n1;2;3\n",
+    )
     assert 'class="errorlist"' in response.text and not Job.objects.exists()
 
 
-def test_school_head_cannot_upload(client: Client, cast: Cast, django_capture_on_commit_callbacks: Any) -> None:
-    response = _upload(_signed_in(client, cast.sam), django_capture_on_commit_callbacks, "s.csv", b"a;b\n")
+def test_school_head_cannot_upload(
+    client: Client, cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    response = _upload(
+        _signed_in(client, cast.sam), django_capture_on_commit_callbacks, "s.csv", b"a;b\n"
+    )
     assert response.status_code == 403 and not Job.objects.exists()
 
 
-def test_template_has_a_header_an_example_and_the_accepted_values(client: Client, cast: Cast) -> None:
+def test_template_has_a_header_an_example_and_the_accepted_values(
+    client: Client, cast: Cast
+) -> None:
     response = _signed_in(client, cast.alice).get(reverse("import_template", args=["schools"]))
     workbook = load_workbook(BytesIO(response.content))
     data, reference = workbook.worksheets
@@ -130,8 +158,12 @@ def test_downloaded_passport_template_imports_cleanly(
 def test_recent_imports_are_listed_on_the_page(
     client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    data = write_xlsx(tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9103", "Школа", "10-01", "СОШ", "город"]]).read_bytes()
-    _upload(_signed_in(client, cast.alice), django_capture_on_commit_callbacks, "мой-файл.xlsx", data)
+    data = write_xlsx(
+        tmp_path / "s.xlsx", [SCHOOL_HEADER[:5], ["9103", "Школа", "10-01", "СОШ", "город"]]
+    ).read_bytes()
+    _upload(
+        _signed_in(client, cast.alice), django_capture_on_commit_callbacks, "мой-файл.xlsx", data
+    )
     page = client.get(reverse("imports"))
     job = Job.objects.get(created_by=cast.alice)
     assert reverse("jobs:detail", args=[job.pk]) in page.text

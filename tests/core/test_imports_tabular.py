@@ -22,8 +22,12 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
 def test_csv_is_read_in_any_common_encoding_and_delimiter(
     tmp_path: Path, encoding: str, delimiter: str
 ) -> None:
-    path = write_csv(tmp_path / "f.csv", [["код", "наименование"], ["1", "Ёлкинская школа"]],
-                     delimiter=delimiter, encoding=encoding)
+    path = write_csv(
+        tmp_path / "f.csv",
+        [["код", "наименование"], ["1", "Ёлкинская школа"]],
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     header, rows = _read(path)
     assert header == ["код", "наименование"]
     assert rows == [(2, ["1", "Ёлкинская школа"])]
@@ -63,6 +67,8 @@ def test_a_header_without_data_rows_is_rejected(cast: Cast, tmp_path: Path) -> N
 
 @pytest.mark.django_db
 def test_a_repeated_column_is_rejected(cast: Cast, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "f.csv", [[*SCHOOL_HEADER[:5], "Код"], ["1", "a", "10-01", "СОШ", "город", "2"]])
+    path = write_csv(
+        tmp_path / "f.csv", [[*SCHOOL_HEADER[:5], "Код"], ["1", "a", "10-01", "СОШ", "город", "2"]]
+    )
     outcome = schools_import(actor=cast.alice, path=path)
     assert [(e.row, e.column) for e in outcome.errors] == [(1, "Код")]

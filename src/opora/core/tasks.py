@@ -40,7 +40,9 @@ def run_import(job_id: str, service: ImportService) -> None:
         job_started(job, message=_("Checking the file"))
         actor = job.created_by
         if path is None or actor is None or not isinstance(actor, User) or not actor.is_active:
-            job_failed(job, errors=[], message=_("The import cannot run: the file or its author is gone."))
+            job_failed(
+                job, errors=[], message=_("The import cannot run: the file or its author is gone.")
+            )
             return
 
         def progress(done: int, total: int) -> None:
@@ -56,7 +58,8 @@ def run_import(job_id: str, service: ImportService) -> None:
             job_succeeded(job, result=outcome.as_result(), message=_("Imported"))
         else:
             job_failed(
-                job, errors=[e.as_dict() for e in outcome.errors],
+                job,
+                errors=[e.as_dict() for e in outcome.errors],
                 message=_("The file was rejected; nothing was changed."),
             )
     except Exception:

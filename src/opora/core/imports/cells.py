@@ -61,7 +61,9 @@ def cell_count(value: CellValue) -> int:
     if number < 0:
         raise CellError(_("The value cannot be negative."))
     if number != number.to_integral_value():
-        raise CellError(_("Expected a whole number, found «%(value)s».") % {"value": cell_text(value)})
+        raise CellError(
+            _("Expected a whole number, found «%(value)s».") % {"value": cell_text(value)}
+        )
     return int(number)
 
 

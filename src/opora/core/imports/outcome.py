@@ -39,7 +39,9 @@ class ImportOutcome:
                 % {"count": count}
             ]
         counts = _("created %(created)d, changed %(updated)d, unchanged %(unchanged)d") % {
-            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
         }
         return [counts, *self.notes]
 

@@ -26,11 +26,20 @@ from opora.core.imports.tabular import (
     map_columns,
     open_sheet,
 )
-from opora.core.models import PASSPORT_SHARE_FIELDS, PASSPORT_STAFF_FIELDS, School, SocialPassport, User
+from opora.core.models import (
+    PASSPORT_SHARE_FIELDS,
+    PASSPORT_STAFF_FIELDS,
+    School,
+    SocialPassport,
+    User,
+)
 
 # Russian headers accepted for each indicator (the English key is always accepted too).
 INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
-    "parents_higher_education": ("оба родителя с высшим образованием", "родители с высшим образованием"),
+    "parents_higher_education": (
+        "оба родителя с высшим образованием",
+        "родители с высшим образованием",
+    ),
     "single_parent_families": ("неполные семьи",),
     "low_income_families": ("малоимущие семьи", "малообеспеченные семьи"),
     "large_families": ("многодетные семьи",),
@@ -79,21 +88,31 @@ def passports_import(*, actor: User, path: Path, progress: Progress | None = Non
         with open_sheet(path) as sheet:
             columns = map_columns(sheet, PASSPORT_COLUMNS)
             if not any(columns.has(name) for name in INDICATOR_FIELDS):
-                raise FileRejected([RowError(
-                    sheet.header_row, "",
-                    _("No indicator columns found; accepted: %(names)s.")
-                    % {"names": ", ".join(INDICATOR_FIELDS)},
-                )])
+                raise FileRejected(
+                    [
+                        RowError(
+                            sheet.header_row,
+                            "",
+                            _("No indicator columns found; accepted: %(names)s.")
+                            % {"names": ", ".join(INDICATOR_FIELDS)},
+                        )
+                    ]
+                )
             seen: dict[tuple[str, int], int] = {}
             for done, (number, cells) in enumerate(sheet.rows, start=1):
                 parsed = _parse(number, cells, columns, errors)
                 if parsed is not None:
                     first = seen.setdefault((parsed.code, parsed.year), number)
                     if first != number:
-                        errors.add(number, columns.label["school_code"],
-                                   _("The school %(code)s and year %(year)d are repeated: "
-                                     "already in row %(row)d.")
-                                   % {"code": parsed.code, "year": parsed.year, "row": first})
+                        errors.add(
+                            number,
+                            columns.label["school_code"],
+                            _(
+                                "The school %(code)s and year %(year)d are repeated: "
+                                "already in row %(row)d."
+                            )
+                            % {"code": parsed.code, "year": parsed.year, "row": first},
+                        )
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 200 == 0:
@@ -166,8 +185,9 @@ def _percent_columns(rows: list[_Row], columns: ColumnMap) -> set[str]:
     return percent
 
 
-def _scale_shares(rows: list[_Row], percent: set[str], columns: ColumnMap,
-                  errors: ErrorList) -> None:
+def _scale_shares(
+    rows: list[_Row], percent: set[str], columns: ColumnMap, errors: ErrorList
+) -> None:
     """Turn raw numbers into shares 0–1 with four decimals; a percentage above 100 is an error."""
     for r in rows:
         for name, share in r.shares.items():
@@ -176,9 +196,12 @@ def _scale_shares(rows: list[_Row], percent: set[str], columns: ColumnMap,
             value = share[0]
             if name in percent:
                 if value > _HUNDRED:
-                    errors.add(r.row, columns.label[name],
-                               _("A percentage must be between 0 and 100, found %(value)s.")
-                               % {"value": value})
+                    errors.add(
+                        r.row,
+                        columns.label[name],
+                        _("A percentage must be between 0 and 100, found %(value)s.")
+                        % {"value": value},
+                    )
                     continue
                 value = value / _HUNDRED
             r.shares[name] = (value.quantize(_SHARE_STEP, rounding=ROUND_HALF_UP), False)
@@ -188,22 +211,28 @@ def _attach_schools(actor: User, rows: list[_Row], columns: ColumnMap, errors: E
     codes = sorted({r.code for r in rows})
     schools: dict[str, School] = {}
     for start in range(0, len(codes), 500):
-        chunk = codes[start:start + 500]
+        chunk = codes[start : start + 500]
         for school in School.objects.filter(code__in=chunk).select_related("municipality"):
             schools[school.code] = school
     allowed: dict[int, bool] = {}
     for r in rows:
         school = schools.get(r.code)
         if school is None:
-            errors.add(r.row, columns.label["school_code"],
-                       _("Unknown school code %(code)s.") % {"code": r.code})
+            errors.add(
+                r.row,
+                columns.label["school_code"],
+                _("Unknown school code %(code)s.") % {"code": r.code},
+            )
             continue
         if school.pk not in allowed:
             allowed[school.pk] = access.can_on_school(actor, Perm.IMPORT_PASSPORTS, school)
         if not allowed[school.pk]:
-            errors.add(r.row, columns.label["school_code"],
-                       _("You may not import passports of the school %(code)s «%(name)s».")
-                       % {"code": r.code, "name": school.name})
+            errors.add(
+                r.row,
+                columns.label["school_code"],
+                _("You may not import passports of the school %(code)s «%(name)s».")
+                % {"code": r.code, "name": school.name},
+            )
             continue
         r.school = school
 
@@ -221,7 +250,7 @@ def _apply(actor: User, rows: list[_Row], columns: ColumnMap) -> ImportOutcome:
     school_ids = sorted({r.school.pk for r in rows if r.school is not None})
     years = sorted({r.year for r in rows})
     for start in range(0, len(school_ids), 500):
-        chunk = school_ids[start:start + 500]
+        chunk = school_ids[start : start + 500]
         for passport in SocialPassport.objects.filter(school_id__in=chunk, year__in=years):
             existing[(passport.school_id, passport.year)] = passport
     to_create: list[SocialPassport] = []
@@ -245,7 +274,8 @@ def _apply(actor: User, rows: list[_Row], columns: ColumnMap) -> ImportOutcome:
     if to_create:
         bulk_create_with_history(to_create, SocialPassport, batch_size=500, default_user=actor)
     if to_update:
-        bulk_update_with_history(to_update, SocialPassport, sorted(changed), batch_size=500,
-                                 default_user=actor)
+        bulk_update_with_history(
+            to_update, SocialPassport, sorted(changed), batch_size=500, default_user=actor
+        )
     outcome.created, outcome.updated = len(to_create), len(to_update)
     return outcome

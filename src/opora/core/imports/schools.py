@@ -16,6 +16,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_count, cell_decimal, cell_text
+from opora.core.imports.names import SETTLEMENT_NAMES, SETTLEMENTS, TYPE_NAMES, TYPES, primary
 from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
 from opora.core.imports.tabular import (
     Column,
@@ -29,7 +30,7 @@ from opora.core.imports.tabular import (
     normalise,
     open_sheet,
 )
-from opora.core.models import Municipality, Region, School, SchoolType, Settlement, User
+from opora.core.models import Municipality, Region, School, User
 
 SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("code", ("код", "код школы"), required=True),
@@ -43,48 +44,9 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("region", ("регион", "код региона")),
 )
 
-# Accepted names, the first of each is the one shown in messages and templates.
-TYPE_NAMES: dict[str, tuple[str, ...]] = {
-    SchoolType.SECONDARY: ("СОШ", "средняя общеобразовательная школа", "средняя школа", "secondary"),
-    SchoolType.PRIMARY: ("НОШ", "начальная общеобразовательная школа", "начальная школа", "primary"),
-    SchoolType.BASIC: ("ООШ", "основная общеобразовательная школа", "основная школа", "basic"),
-    SchoolType.LYCEUM: ("лицей", "lyceum"),
-    SchoolType.GYMNASIUM: ("гимназия", "gymnasium"),
-    SchoolType.IN_DEPTH: (
-        "СОШ с углублённым изучением", "СОШ с углублённым изучением отдельных предметов",
-        "СОШ с УИОП", "школа с углублённым изучением", "in_depth",
-    ),
-    SchoolType.CORRECTIONAL: (
-        "коррекционная", "коррекционная школа", "специальная (коррекционная)", "correctional",
-    ),
-    SchoolType.EVENING: ("вечерняя", "вечерняя школа", "вечерняя (сменная)", "ВСОШ", "evening"),
-}
-SETTLEMENT_NAMES: dict[str, tuple[str, ...]] = {
-    Settlement.CITY: ("город", "city"),
-    Settlement.TOWN: ("посёлок", "пгт", "посёлок городского типа", "рабочий посёлок", "town"),
-    Settlement.VILLAGE: ("село", "деревня", "станица", "хутор", "аул", "village"),
-}
-
-
-def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {normalise(name): value for value, aliases in names.items() for name in aliases}
-
-
-_TYPES = _lookup(TYPE_NAMES)
-_SETTLEMENTS = _lookup(SETTLEMENT_NAMES)
 _UNSET: Any = object()  # the column is absent: keep the stored value
 _TENTH = Decimal("0.1")
 _MAX_DISTANCE = Decimal("999999.9")
-
-
-def primary(names: dict[str, tuple[str, ...]]) -> list[str]:
-    """The main Russian name of each value, for error messages."""
-    return [aliases[0] for aliases in names.values()]
-
-
-def accepted(names: dict[str, tuple[str, ...]]) -> list[str]:
-    """Accepted names without the English codes, for messages, templates and docs."""
-    return [name for aliases in names.values() for name in aliases if not name.isascii()]
 
 
 @dataclass
@@ -125,18 +87,29 @@ class _Scope:
         if access.is_superuser(actor):
             regions = list(Region.objects.all())
         else:
-            regions = list(
-                Region.objects.filter(pk__in=allowed_qs.values("region_id")).distinct()
-            )
+            regions = list(Region.objects.filter(pk__in=allowed_qs.values("region_id")).distinct())
         if not regions:
-            raise FileRejected([RowError(None, "", _("There is no region to import schools into."))])
+            raise FileRejected(
+                [RowError(None, "", _("There is no region to import schools into."))]
+            )
         if len(regions) > 1 and not columns.has("region"):
-            raise FileRejected([RowError(
-                sheet.header_row, "region",
-                _("You may import into several regions, so the column «region» "
-                  "(the region code) is required."),
-            )])
-        scope = cls(actor, {r.code.lower(): r for r in regions}, set(allowed_qs.values_list("pk", flat=True)))
+            raise FileRejected(
+                [
+                    RowError(
+                        sheet.header_row,
+                        "region",
+                        _(
+                            "You may import into several regions, so the column «region» "
+                            "(the region code) is required."
+                        ),
+                    )
+                ]
+            )
+        scope = cls(
+            actor,
+            {r.code.lower(): r for r in regions},
+            set(allowed_qs.values_list("pk", flat=True)),
+        )
         for m in Municipality.objects.filter(region__in=regions):
             scope.by_code[(m.region_id, m.code.lower())] = m
             scope.by_name[(m.region_id, normalise(m.name))] = m
@@ -165,9 +138,12 @@ def schools_import(*, actor: User, path: Path, progress: Progress | None = None)
                 if parsed is not None:
                     first = seen.setdefault(parsed.code.lower(), number)
                     if first != number:
-                        errors.add(number, columns.label["code"],
-                                   _("The code %(code)s is repeated: it is already in row %(row)d.")
-                                   % {"code": parsed.code, "row": first})
+                        errors.add(
+                            number,
+                            columns.label["code"],
+                            _("The code %(code)s is repeated: it is already in row %(row)d.")
+                            % {"code": parsed.code, "row": first},
+                        )
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 200 == 0:
@@ -196,8 +172,11 @@ def _parse(
             errors.add(number, columns.label[key], _("The value is required."))
             ok = False
         elif len(text) > max_length:
-            errors.add(number, columns.label[key],
-                       _("The value is too long (at most %(max)d characters).") % {"max": max_length})
+            errors.add(
+                number,
+                columns.label[key],
+                _("The value is too long (at most %(max)d characters).") % {"max": max_length},
+            )
             ok = False
         return text
 
@@ -206,16 +185,19 @@ def _parse(
         text = required(key, 200)
         value = lookup.get(normalise(text).rstrip("."), "")
         if text and not value:
-            errors.add(number, columns.label[key],
-                       _("Unknown value «%(value)s»; accepted: %(accepted)s.")
-                       % {"value": text, "accepted": ", ".join(primary(names))})
+            errors.add(
+                number,
+                columns.label[key],
+                _("Unknown value «%(value)s»; accepted: %(accepted)s.")
+                % {"value": text, "accepted": ", ".join(primary(names))},
+            )
             ok = False
         return value
 
     code = required("code", 32)
     name = required("name", 500)
-    school_type = choice("type", _TYPES, TYPE_NAMES)
-    settlement = choice("settlement", _SETTLEMENTS, SETTLEMENT_NAMES)
+    school_type = choice("type", TYPES, TYPE_NAMES)
+    settlement = choice("settlement", SETTLEMENTS, SETTLEMENT_NAMES)
     distance_km: Decimal | None = _UNSET
     enrolment: int | None = _UNSET
     if columns.has("distance_km"):
@@ -248,8 +230,9 @@ def _distance(raw: Any) -> Decimal | None:
     return value.quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
-def _region(number: int, cells: list[Any], columns: ColumnMap, scope: _Scope,
-            errors: ErrorList) -> Region | None:
+def _region(
+    number: int, cells: list[Any], columns: ColumnMap, scope: _Scope, errors: ErrorList
+) -> Region | None:
     text = cell_text(columns.cell(cells, "region")) if columns.has("region") else ""
     if not text:
         if len(scope.regions) == 1:
@@ -258,9 +241,12 @@ def _region(number: int, cells: list[Any], columns: ColumnMap, scope: _Scope,
         return None
     region = scope.regions.get(text.lower())
     if region is None:
-        errors.add(number, columns.label["region"],
-                   _("Unknown region code «%(code)s», or you may not import schools there.")
-                   % {"code": text})
+        errors.add(
+            number,
+            columns.label["region"],
+            _("Unknown region code «%(code)s», or you may not import schools there.")
+            % {"code": text},
+        )
     return region
 
 
@@ -269,7 +255,11 @@ def _municipality(
 ) -> Municipality | _NewMunicipality | None:
     label = columns.label["municipality"]
     text = cell_text(columns.cell(cells, "municipality"))
-    code = cell_text(columns.cell(cells, "municipality_code")) if columns.has("municipality_code") else ""
+    code = (
+        cell_text(columns.cell(cells, "municipality_code"))
+        if columns.has("municipality_code")
+        else ""
+    )
     if not text:
         errors.add(number, label, _("The value is required."))
         return None
@@ -283,15 +273,21 @@ def _municipality(
     )
     if found:
         if found.pk not in scope.allowed:
-            errors.add(number, label,
-                       _("You may not import schools of the municipality «%(name)s».")
-                       % {"name": found.name})
+            errors.add(
+                number,
+                label,
+                _("You may not import schools of the municipality «%(name)s».")
+                % {"name": found.name},
+            )
             return None
         return found
     if not scope.can_create_in(region):
-        errors.add(number, label,
-                   _("Unknown municipality «%(name)s»; only a regional administrator may add one.")
-                   % {"name": text})
+        errors.add(
+            number,
+            label,
+            _("Unknown municipality «%(name)s»; only a regional administrator may add one.")
+            % {"name": text},
+        )
         return None
     if len(text) > 255 or len(code) > 20:
         errors.add(number, label, _("The municipality name or code is too long."))
@@ -299,20 +295,24 @@ def _municipality(
     key = (region.pk, normalise(text))
     planned = scope.planned.setdefault(key, _NewMunicipality(region, text, code, number))
     if code and planned.code and planned.code != code:
-        errors.add(number, columns.label["municipality_code"],
-                   _("The new municipality «%(name)s» has another code in row %(row)d.")
-                   % {"name": text, "row": planned.row})
+        errors.add(
+            number,
+            columns.label["municipality_code"],
+            _("The new municipality «%(name)s» has another code in row %(row)d.")
+            % {"name": text, "row": planned.row},
+        )
         return None
     return planned
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-def _existing(rows: list[_Row], columns: ColumnMap, scope: _Scope,
-              errors: ErrorList) -> dict[str, School]:
+def _existing(
+    rows: list[_Row], columns: ColumnMap, scope: _Scope, errors: ErrorList
+) -> dict[str, School]:
     """Stored schools with the file's codes; a code the actor may not change is an error."""
     found: dict[str, School] = {}
     codes = [r.code for r in rows]
@@ -322,15 +322,23 @@ def _existing(rows: list[_Row], columns: ColumnMap, scope: _Scope,
     for r in rows:
         school = found.get(r.code.lower())
         if school is not None and school.municipality_id not in scope.allowed:
-            errors.add(r.row, columns.label["code"],
-                       _("A school with the code %(code)s already exists in the municipality "
-                         "«%(name)s», which you may not change.")
-                       % {"code": r.code, "name": school.municipality.name})
+            errors.add(
+                r.row,
+                columns.label["code"],
+                _(
+                    "A school with the code %(code)s already exists in the municipality "
+                    "«%(name)s», which you may not change."
+                )
+                % {"code": r.code, "name": school.municipality.name},
+            )
     for planned in scope.planned.values():
         if planned.code and Municipality.objects.filter(code=planned.code).exists():
-            errors.add(planned.row, columns.label.get("municipality_code", ""),
-                       _("The municipality code %(code)s is taken in another region.")
-                       % {"code": planned.code})
+            errors.add(
+                planned.row,
+                columns.label.get("municipality_code", ""),
+                _("The municipality code %(code)s is taken in another region.")
+                % {"code": planned.code},
+            )
     return found
 
 
@@ -347,12 +355,17 @@ _FIELDS = ("name", "municipality_id", "type", "settlement", "distance_km", "enro
 
 
 @transaction.atomic
-def _apply(actor: User, rows: list[_Row], existing: dict[str, School], scope: _Scope) -> ImportOutcome:
+def _apply(
+    actor: User, rows: list[_Row], existing: dict[str, School], scope: _Scope
+) -> ImportOutcome:
     outcome = ImportOutcome(rows=len(rows))
     taken = set(Municipality.objects.values_list("code", flat=True))
     for planned in scope.planned.values():
-        municipality = Municipality(region=planned.region, name=planned.name,
-                                    code=planned.code or _free_code(planned.region, taken))
+        municipality = Municipality(
+            region=planned.region,
+            name=planned.name,
+            code=planned.code or _free_code(planned.region, taken),
+        )
         municipality._history_user = actor  # type: ignore[attr-defined]
         municipality.save()
         planned.instance = municipality
@@ -364,10 +377,18 @@ def _apply(actor: User, rows: list[_Row], existing: dict[str, School], scope: _S
     to_update: list[School] = []
     changed_fields: set[str] = set()
     for r in rows:
-        target = r.municipality.instance if isinstance(r.municipality, _NewMunicipality) else r.municipality
+        target = (
+            r.municipality.instance
+            if isinstance(r.municipality, _NewMunicipality)
+            else r.municipality
+        )
         assert target is not None
-        values: dict[str, Any] = {"name": r.name, "municipality_id": target.pk, "type": r.type,
-                                  "settlement": r.settlement}
+        values: dict[str, Any] = {
+            "name": r.name,
+            "municipality_id": target.pk,
+            "type": r.type,
+            "settlement": r.settlement,
+        }
         if r.distance_km is not _UNSET:
             values["distance_km"] = r.distance_km
         if r.enrolment is not _UNSET:
@@ -387,7 +408,12 @@ def _apply(actor: User, rows: list[_Row], existing: dict[str, School], scope: _S
     if to_create:
         bulk_create_with_history(to_create, School, batch_size=500, default_user=actor)
     if to_update:
-        bulk_update_with_history(to_update, School, sorted(changed_fields & set(_FIELDS)),
-                                 batch_size=500, default_user=actor)
+        bulk_update_with_history(
+            to_update,
+            School,
+            sorted(changed_fields & set(_FIELDS)),
+            batch_size=500,
+            default_user=actor,
+        )
     outcome.created, outcome.updated = len(to_create), len(to_update)
     return outcome

@@ -80,8 +80,11 @@ class ErrorList:
         if not self.dropped:
             return ordered
         more = RowError(
-            None, "",
-            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", self.dropped)
+            None,
+            "",
+            ngettext(
+                "… and %(count)d more problem.", "… and %(count)d more problems.", self.dropped
+            )
             % {"count": self.dropped},
         )
         return [*ordered, more]
@@ -127,7 +130,7 @@ def _data_rows(
 
 @contextmanager
 def open_sheet(path: Path) -> Iterator[Sheet]:
-    """Open an .xlsx (first sheet) or .csv file for reading rows; raise FileRejected if unreadable."""
+    """Open an .xlsx (first sheet) or .csv file for reading; raise FileRejected if unreadable."""
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise _reject(
@@ -286,7 +289,8 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> ColumnMap:
             ignored.append(written)
         elif key in index:
             errors.add(
-                sheet.header_row, written,
+                sheet.header_row,
+                written,
                 _("The column is repeated: «%(first)s» already means the same.")
                 % {"first": label[key]},
             )
@@ -296,7 +300,8 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> ColumnMap:
     for column in columns:
         if column.required and column.key not in index:
             errors.add(
-                sheet.header_row, column.key,
+                sheet.header_row,
+                column.key,
                 _("Required column is missing (accepted headers: %(names)s).")
                 % {"names": ", ".join(column.names())},
             )

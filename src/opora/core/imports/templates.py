@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from opora.core.imports.names import SETTLEMENT_NAMES, TYPE_NAMES, accepted
 from opora.core.imports.passports import INDICATOR_ALIASES, INDICATOR_FIELDS
-from opora.core.imports.schools import SETTLEMENT_NAMES, TYPE_NAMES, accepted
 from opora.core.models import PASSPORT_SHARE_FIELDS, SocialPassport
 
 KINDS: tuple[str, ...] = ("schools", "passports")
@@ -30,31 +30,75 @@ class ColumnHelp:
 def _schools() -> list[ColumnHelp]:
     return [
         ColumnHelp("код", "code", True, _("school code, unique in the installation"), "", "1001"),
-        ColumnHelp("наименование", "name", True, _("full name of the school"), "",
-                   "МБОУ СОШ № 1 г. Озёрска"),
-        ColumnHelp("муниципалитет", "municipality", True,
-                   _("municipality name or code; a regional administrator may add a new one"), "",
-                   "Озёрский округ"),
+        ColumnHelp(
+            "наименование",
+            "name",
+            True,
+            _("full name of the school"),
+            "",
+            "МБОУ СОШ № 1 г. Озёрска",
+        ),
+        ColumnHelp(
+            "муниципалитет",
+            "municipality",
+            True,
+            _("municipality name or code; a regional administrator may add a new one"),
+            "",
+            "Озёрский округ",
+        ),
         ColumnHelp("тип", "type", True, _("school type"), ", ".join(accepted(TYPE_NAMES)), "СОШ"),
-        ColumnHelp("тип поселения", "settlement", True, _("settlement type"),
-                   ", ".join(accepted(SETTLEMENT_NAMES)), "город"),
-        ColumnHelp("расстояние_км", "distance_km", False,
-                   _("distance to the municipal centre, km"), _("a number ≥ 0"), 0),
-        ColumnHelp("численность", "enrolment", False, _("number of pupils"),
-                   _("a whole number ≥ 0"), 640),
-        ColumnHelp("код муниципалитета", "municipality_code", False,
-                   _("municipality code, to match it or to give a new one its code"), "", ""),
-        ColumnHelp("регион", "region", False,
-                   _("region code; required only for those who may import into several regions"),
-                   "", ""),
+        ColumnHelp(
+            "тип поселения",
+            "settlement",
+            True,
+            _("settlement type"),
+            ", ".join(accepted(SETTLEMENT_NAMES)),
+            "город",
+        ),
+        ColumnHelp(
+            "расстояние_км",
+            "distance_km",
+            False,
+            _("distance to the municipal centre, km"),
+            _("a number ≥ 0"),
+            0,
+        ),
+        ColumnHelp(
+            "численность", "enrolment", False, _("number of pupils"), _("a whole number ≥ 0"), 640
+        ),
+        ColumnHelp(
+            "код муниципалитета",
+            "municipality_code",
+            False,
+            _("municipality code, to match it or to give a new one its code"),
+            "",
+            "",
+        ),
+        ColumnHelp(
+            "регион",
+            "region",
+            False,
+            _("region code; required only for those who may import into several regions"),
+            "",
+            "",
+        ),
     ]
 
 
 _PASSPORT_EXAMPLE: dict[str, Any] = {
-    "parents_higher_education": 0.35, "single_parent_families": 0.18, "low_income_families": 0.12,
-    "large_families": 0.15, "unemployed_parents": 0.04, "non_russian_home_language": 0.02,
-    "special_needs": 0.05, "prevention_register": 0.01, "teachers": 48, "vacancies": 2,
-    "teachers_aged_60_plus": 9, "teachers_first_category": 14, "teachers_highest_category": 20,
+    "parents_higher_education": 0.35,
+    "single_parent_families": 0.18,
+    "low_income_families": 0.12,
+    "large_families": 0.15,
+    "unemployed_parents": 0.04,
+    "non_russian_home_language": 0.02,
+    "special_needs": 0.05,
+    "prevention_register": 0.01,
+    "teachers": 48,
+    "vacancies": 2,
+    "teachers_aged_60_plus": 9,
+    "teachers_first_category": 14,
+    "teachers_highest_category": 20,
     "has_psychologist": "да",
 }
 
@@ -72,8 +116,11 @@ def _passports() -> list[ColumnHelp]:
         else:
             values = _("a whole number ≥ 0")
         label = str(SocialPassport._meta.get_field(name).verbose_name)
-        columns.append(ColumnHelp(INDICATOR_ALIASES[name][0], name, False, label, values,
-                                  _PASSPORT_EXAMPLE[name]))
+        columns.append(
+            ColumnHelp(
+                INDICATOR_ALIASES[name][0], name, False, label, values, _PASSPORT_EXAMPLE[name]
+            )
+        )
     return columns
 
 
@@ -96,13 +143,15 @@ def template_workbook(kind: str) -> bytes:
         cell = letter_cells[0]
         data.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 2)
     reference = workbook.create_sheet(_("Columns"))
-    reference.append([_("Header"), _("Also accepted"), _("Required"), _("Meaning"),
-                      _("Accepted values")])
+    reference.append(
+        [_("Header"), _("Also accepted"), _("Required"), _("Meaning"), _("Accepted values")]
+    )
     for cell in reference[1]:
         cell.font = Font(bold=True)
     for c in columns:
-        reference.append([c.header, c.key, _("yes") if c.required else _("no"), c.description,
-                          c.values])
+        reference.append(
+            [c.header, c.key, _("yes") if c.required else _("no"), c.description, c.values]
+        )
     for letter, width in zip("ABCDE", (26, 26, 12, 60, 60), strict=True):
         reference.column_dimensions[letter].width = width
     buffer = BytesIO()

@@ -28,8 +28,9 @@ def _allowed(request: HttpRequest) -> dict[str, bool]:
     return allowed
 
 
-def _page(request: HttpRequest, forms: dict[str, UploadForm] | None = None,
-          status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, forms: dict[str, UploadForm] | None = None, status: int = 200
+) -> HttpResponse:
     allowed = _allowed(request)
     forms = forms or {}
     sections = [
@@ -45,8 +46,9 @@ def _page(request: HttpRequest, forms: dict[str, UploadForm] | None = None,
     jobs = jobs_for_user(request.user).filter(kind__in=IMPORT_JOB_KINDS)
     if access.is_superuser(request.user):
         jobs = jobs.filter(created_by=request.user)
-    return render(request, "core/imports/page.html",
-                  {"sections": sections, "jobs": jobs[:10]}, status=status)
+    return render(
+        request, "core/imports/page.html", {"sections": sections, "jobs": jobs[:10]}, status=status
+    )
 
 
 @login_required
@@ -65,9 +67,16 @@ def _upload(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "schools":
         title, task = _("Import of schools: %(file)s") % {"file": shown}, import_schools_task
     else:
-        title, task = _("Import of social passports: %(file)s") % {"file": shown}, import_passports_task
-    job = job_create(kind=f"import_{kind}", title=title, user=request.user,  # type: ignore[arg-type]
-                     params={"path": str(path), "filename": shown})
+        title, task = (
+            _("Import of social passports: %(file)s") % {"file": shown},
+            import_passports_task,
+        )
+    job = job_create(
+        kind=f"import_{kind}",
+        title=title,
+        user=request.user,  # type: ignore[arg-type]
+        params={"path": str(path), "filename": shown},
+    )
     job_enqueue(job, task)
     return redirect("jobs:detail", job_id=job.pk)
 

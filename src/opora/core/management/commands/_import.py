@@ -24,8 +24,10 @@ def resolve_user(username: str | None) -> User:
     admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if admin is None:
         raise CommandError(
-            _("There is no installation administrator: create one (opora createsuperuser) "
-              "or pass --user.")
+            _(
+                "There is no installation administrator: create one (opora createsuperuser) "
+                "or pass --user."
+            )
         )
     return admin
 
@@ -37,8 +39,10 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", type=Path, help=_("an .xlsx or .csv file"))
         parser.add_argument(
             "--user",
-            help=_("login of the user whose rights apply; by default the installation "
-                   "administrator (the first superuser)"),
+            help=_(
+                "login of the user whose rights apply; by default the installation "
+                "administrator (the first superuser)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
