@@ -94,7 +94,8 @@ def test_village_schools_are_poorer_than_city_lyceums_and_gymnasiums(region: Ter
     latest = [p for p in region.passports if p.year == 2025]
     village = [p for p in latest if by_code[p.school_code].settlement == "village"]
     elite = [
-        p for p in latest
+        p
+        for p in latest
         if by_code[p.school_code].settlement == "city"
         and by_code[p.school_code].type in ("lyceum", "gymnasium")
     ]

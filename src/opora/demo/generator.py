@@ -31,8 +31,14 @@ class _Plan:
 # Types every city centre has (when it is big enough), then the weights for the rest.
 _CITY_REQUIRED = ("secondary", "lyceum", "gymnasium", "in_depth", "correctional", "evening")
 _CITY_WEIGHTS = {
-    "secondary": 62, "gymnasium": 10, "lyceum": 8, "in_depth": 10, "correctional": 4,
-    "evening": 3, "primary": 2, "basic": 1,
+    "secondary": 62,
+    "gymnasium": 10,
+    "lyceum": 8,
+    "in_depth": 10,
+    "correctional": 4,
+    "evening": 3,
+    "primary": 2,
+    "basic": 1,
 }
 _TOWN_WEIGHTS = {"secondary": 60, "gymnasium": 12, "correctional": 12, "evening": 8, "in_depth": 8}
 _RURAL_WEIGHTS = {"secondary": 45, "basic": 35, "primary": 20}
@@ -40,18 +46,31 @@ _RURAL_WEIGHTS = {"secondary": 45, "basic": 35, "primary": 20}
 # (low, high, mode) of enrolment by settlement and type.
 _ENROLMENT: dict[str, dict[str, tuple[int, int, int]]] = {
     "city": {
-        "secondary": (450, 1500, 900), "lyceum": (600, 1300, 950), "gymnasium": (600, 1300, 900),
-        "in_depth": (700, 1500, 1000), "primary": (150, 400, 250), "basic": (200, 450, 300),
-        "correctional": (80, 260, 140), "evening": (40, 220, 90),
+        "secondary": (450, 1500, 900),
+        "lyceum": (600, 1300, 950),
+        "gymnasium": (600, 1300, 900),
+        "in_depth": (700, 1500, 1000),
+        "primary": (150, 400, 250),
+        "basic": (200, 450, 300),
+        "correctional": (80, 260, 140),
+        "evening": (40, 220, 90),
     },
     "town": {
-        "secondary": (250, 900, 500), "gymnasium": (300, 700, 450), "in_depth": (400, 900, 600),
-        "correctional": (60, 180, 100), "evening": (30, 120, 60), "primary": (60, 200, 120),
+        "secondary": (250, 900, 500),
+        "gymnasium": (300, 700, 450),
+        "in_depth": (400, 900, 600),
+        "correctional": (60, 180, 100),
+        "evening": (30, 120, 60),
+        "primary": (60, 200, 120),
     },
     "village": {"secondary": (50, 320, 140), "basic": (15, 130, 55), "primary": (4, 45, 18)},
 }
 _DISADVANTAGE_BY_TYPE = {
-    "lyceum": -0.14, "gymnasium": -0.12, "in_depth": -0.08, "correctional": 0.15, "evening": 0.25,
+    "lyceum": -0.14,
+    "gymnasium": -0.12,
+    "in_depth": -0.08,
+    "correctional": 0.15,
+    "evening": 0.25,
 }
 
 
@@ -219,12 +238,20 @@ class _Builder:
             enrolment = _enrolment(rng, settlement, school_type, float(km))
             self.territory.schools.append(
                 SchoolRow(
-                    code=code, municipality_code=mun_code, name=name, type=school_type,
-                    settlement=settlement, distance_km=km, enrolment=enrolment,
+                    code=code,
+                    municipality_code=mun_code,
+                    name=name,
+                    type=school_type,
+                    settlement=settlement,
+                    distance_km=km,
+                    enrolment=enrolment,
                 )
             )
             profile = SchoolProfile(
-                code=code, type=school_type, settlement=settlement, enrolment=enrolment,
+                code=code,
+                type=school_type,
+                settlement=settlement,
+                enrolment=enrolment,
                 disadvantage=_disadvantage(rng, settlement, school_type, float(km), effect),
                 minority=minority and (settlement != "city" or rng.random() < 0.3),
             )

@@ -15,8 +15,14 @@ from opora.demo.rows import PASSPORT_YEARS, PassportRow
 # Pupils per teacher, by settlement, and the smallest staff a school of each type keeps.
 _PUPILS_PER_TEACHER = {"city": (14.0, 18.0), "town": (10.0, 14.0), "village": (6.0, 10.0)}
 _MIN_TEACHERS = {
-    "primary": 2, "basic": 7, "secondary": 10, "lyceum": 25, "gymnasium": 25, "in_depth": 25,
-    "correctional": 10, "evening": 4,
+    "primary": 2,
+    "basic": 7,
+    "secondary": 10,
+    "lyceum": 25,
+    "gymnasium": 25,
+    "in_depth": 25,
+    "correctional": 10,
+    "evening": 4,
 }
 _SELECTIVE = {"lyceum", "gymnasium", "in_depth"}
 

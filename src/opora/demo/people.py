@@ -50,7 +50,8 @@ def curated_school_codes(territory: Territory) -> list[str]:
     """The demo municipality's general schools with the most low-income families last year."""
     municipality = territory.municipalities[0].code
     general = {
-        s.code for s in territory.schools
+        s.code
+        for s in territory.schools
         if s.municipality_code == municipality and s.type in ("primary", "basic", "secondary")
     }
     latest = [
@@ -76,9 +77,13 @@ def demo_people_create(territory: Territory) -> None:
         user = User.objects.filter(username=person.username).first()
         if user is None:
             user = User(
-                username=person.username, full_name=DEMO_FULL_NAMES[person.username],
-                email=f"{person.username}@example.org", position=DEMO_POSITIONS[person.username],
-                password=hashed, is_staff=person.role is None, is_superuser=person.role is None,
+                username=person.username,
+                full_name=DEMO_FULL_NAMES[person.username],
+                email=f"{person.username}@example.org",
+                position=DEMO_POSITIONS[person.username],
+                password=hashed,
+                is_staff=person.role is None,
+                is_superuser=person.role is None,
             )
             user.save()
         if person.role is None:
@@ -120,17 +125,18 @@ def demo_logins() -> list[DemoLogin]:
         if person.role is None:
             if user.is_superuser:
                 logins.append(
-                    DemoLogin(_("installation administrator"), user.username, password,
-                              _("everything"))
+                    DemoLogin(
+                        _("installation administrator"), user.username, password, _("everything")
+                    )
                 )
             continue
-        for assignment in (
-            RoleAssignment.objects.filter(user=user, role=person.role)
-            .select_related("region", "municipality", "school")
+        for assignment in RoleAssignment.objects.filter(user=user, role=person.role).select_related(
+            "region", "municipality", "school"
         ):
             logins.append(
-                DemoLogin(str(Role(person.role).label), user.username, password,
-                          _scope_label(assignment))
+                DemoLogin(
+                    str(Role(person.role).label), user.username, password, _scope_label(assignment)
+                )
             )
     return logins
 

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 SCHOOL_TYPES: tuple[str, ...] = (
-    "primary", "basic", "secondary", "lyceum", "gymnasium", "in_depth", "correctional", "evening",
+    "primary",
+    "basic",
+    "secondary",
+    "lyceum",
+    "gymnasium",
+    "in_depth",
+    "correctional",
+    "evening",
 )
 SETTLEMENTS: tuple[str, ...] = ("city", "town", "village")
 SHARE_FIELDS: tuple[str, ...] = (

@@ -22,8 +22,10 @@ def demo_load(*, size: str, seed: int, with_history: bool | None = None) -> Terr
         )
     if not territory_is_empty():
         raise ValidationFailed(
-            _("The database already holds regions or schools; the demo is loaded only into an "
-              "empty database.")
+            _(
+                "The database already holds regions or schools; the demo is loaded only into an "
+                "empty database."
+            )
         )
     territory = generate(size, seed)
     territory_load(territory, with_history=with_history)

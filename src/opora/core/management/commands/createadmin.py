@@ -39,7 +39,9 @@ class Command(BaseCommand):
             % {"env": PASSWORD_ENV},
         )
         parser.add_argument(
-            "--noinput", "--no-input", action="store_true",
+            "--noinput",
+            "--no-input",
+            action="store_true",
             help=_("never ask: take the password from the %(env)s environment variable")
             % {"env": PASSWORD_ENV},
         )
@@ -60,8 +62,11 @@ class Command(BaseCommand):
                 _("A user with the login «%(name)s» already exists.") % {"name": username}
             )
         user = User(
-            username=username, email=email, full_name=options["full_name"].strip(),
-            is_staff=True, is_superuser=True,
+            username=username,
+            email=email,
+            full_name=options["full_name"].strip(),
+            is_staff=True,
+            is_superuser=True,
         )
         password = self._password(options)
         try:
@@ -90,8 +95,11 @@ class Command(BaseCommand):
             return password
         if not sys.stdin.isatty():
             raise CommandError(
-                _("No password given: pass --password, or --noinput with %(env)s set, "
-                  "or run the command in a terminal to be asked.") % {"env": PASSWORD_ENV}
+                _(
+                    "No password given: pass --password, or --noinput with %(env)s set, "
+                    "or run the command in a terminal to be asked."
+                )
+                % {"env": PASSWORD_ENV}
             )
         password = getpass(_("Password: "))
         if getpass(_("Password (again): ")) != password:

@@ -26,12 +26,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--size", default="tiny",
+            "--size",
+            default="tiny",
             help=_("tiny, municipality, region or national (default: tiny)"),
         )
         parser.add_argument("--seed", default="1", help=_("an integer (default: 1)"))
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help=_("do nothing (but print the logins) if the database already has data"),
         )
 
@@ -56,8 +58,10 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(
-            _("Demo loaded in %(seconds).1f s: regions: %(regions)d, municipalities: "
-              "%(municipalities)d, schools: %(schools)d, social passports: %(passports)d.")
+            _(
+                "Demo loaded in %(seconds).1f s: regions: %(regions)d, municipalities: "
+                "%(municipalities)d, schools: %(schools)d, social passports: %(passports)d."
+            )
             % {
                 "seconds": time.perf_counter() - started,
                 "regions": len(territory.regions),
