@@ -140,7 +140,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+# Russian only until an English catalogue exists: a browser asking for English must still get
+# Russian, not the English message ids.
+LANGUAGES = [("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("OPORA_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True

@@ -42,7 +42,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="ru-RU")
+    # An English-speaking browser on purpose: the interface must be Russian whatever it asks for.
+    context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
