@@ -55,7 +55,10 @@ worker: install
 /usr/bin/chromium:
 	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium
 
-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+/usr/bin/xgettext:
+	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

@@ -1,0 +1,50 @@
+"""Write docs/cli.md from the `opora` commands' own --help (run: python scripts/cli_reference.py).
+
+A test regenerates it and fails when the file is stale, so the reference never drifts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "cli.md"
+COMMANDS = [
+    ("demo", "Загрузить демонстрационную территорию."),
+    ("import-schools", "Загрузить реестр школ из XLSX или CSV."),
+    ("import-passports", "Загрузить социальные паспорта школ из XLSX или CSV."),
+    ("createadmin", "Создать администратора системы."),
+    ("db_worker", "Обработчик фоновых задач (его запускает `make run`)."),
+]
+HEADER = """# Команды `opora`
+
+Справочник создан из `--help` самих команд (`python scripts/cli_reference.py`). Кроме этих,
+`opora` выполняет любую команду Django `manage.py` (`opora migrate`, `opora runserver` …).
+Команды загрузки при ошибках в файле печатают список «строка, столбец: причина» и завершаются
+с кодом 1.
+"""
+
+
+def help_text(command: str) -> str:
+    env = {**os.environ, "COLUMNS": "100", "DJANGO_SETTINGS_MODULE": "opora.settings"}
+    result = subprocess.run(
+        [sys.executable, "-m", "opora.cli", command, "--help"],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    # The program name depends on how it was started; show it as users type it.
+    return result.stdout.replace("cli.py", "opora").replace("__main__.py", "opora").rstrip()
+
+
+def render() -> str:
+    parts = [HEADER]
+    for command, summary in COMMANDS:
+        parts.append(f"## `opora {command}`\n\n{summary}\n\n```\n{help_text(command)}\n```\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"written {DOC.relative_to(ROOT)}")
