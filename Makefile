@@ -59,6 +59,7 @@ worker: install
 	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext
 
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext
+	$(BIN)/ruff check -q src tests scripts benchmarks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -70,7 +71,7 @@ messages: $(VENV)/.installed-test
 	$(BIN)/python scripts/translations.py
 
 lint: $(VENV)/.installed-test
-	$(BIN)/pip install -q ruff==0.14.0 && $(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts benchmarks
 
 clean:
 	rm -rf $(VENV) node_modules var

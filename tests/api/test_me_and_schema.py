@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from pytest_django import DjangoAssertNumQueries
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from opora.core.models import Role
 from tests.api.conftest import session_client

@@ -11,21 +11,9 @@ from pytest_django import DjangoAssertNumQueries
 from opora.core.models import School, SchoolType, Settlement, User
 from tests.api.conftest import session_client, token_client
 from tests.conftest import Cast
+from tests.scopes import VISIBLE_SCHOOLS
 
-VISIBLE = {
-    "alice": {"1001", "1002", "1003"},
-    "rita": {"1001", "1002", "1003"},
-    "maria": {"1001", "1002"},
-    "oleg": {"1001", "1002"},
-    "kate": {"1001"},
-    "sam": {"1001"},
-    "tom": {"1001"},
-    "mila": {"1001", "1002"},
-    "olga": {"1003"},
-    "vera": {"1003"},
-    "zoe": {"2001"},
-    "nobody": set(),
-}
+VISIBLE = VISIBLE_SCHOOLS
 
 
 def codes(response: Any) -> list[str]:

@@ -12,23 +12,7 @@ from django.test import Client
 from opora.core import access
 from opora.core.access import Perm
 from tests.conftest import Cast
-
-# Which school codes each user may see (school card, list, history where granted).
-VISIBLE_SCHOOLS = {
-    "alice": {"1001", "1002", "1003"},
-    "rita": {"1001", "1002", "1003"},
-    "maria": {"1001", "1002"},
-    "oleg": {"1001", "1002"},
-    "kate": {"1001"},
-    "sam": {"1001"},
-    "tom": {"1001"},
-    "mila": {"1001", "1002"},
-    "olga": {"1003"},
-    "vera": {"1003"},
-    "zoe": {"2001"},
-    "nobody": set(),
-}
-ALL_SCHOOLS = {"1001", "1002", "1003", "2001"}
+from tests.scopes import ALL_SCHOOLS, VISIBLE_SCHOOLS
 
 # Who may see the history of changes of a school card (teachers and methodists may not).
 HISTORY_SCHOOLS = {**VISIBLE_SCHOOLS, "tom": set(), "mila": set()}

@@ -63,7 +63,9 @@ def test_school_list_filter_by_municipality(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_school_list_page_does_not_query_per_row(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     for i in range(60):
-        School.objects.create(code=f"9{i:03d}", name=f"Школа {i}", municipality=cast.m1, type="secondary", settlement="city")
+        School.objects.create(
+            code=f"9{i:03d}", name=f"Школа {i}", municipality=cast.m1, type="secondary", settlement="city"
+        )
     c = client_for(cast.alice)
     with django_assert_max_num_queries(12):
         response = c.get("/schools/")

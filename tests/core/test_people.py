@@ -19,7 +19,9 @@ def client_for(user: User) -> Client:
 
 
 @pytest.mark.django_db
-def test_municipal_officer_invites_a_head_who_then_sets_a_password(cast: Cast, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_municipal_officer_invites_a_head_who_then_sets_a_password(
+    cast: Cast, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
     c = client_for(cast.oleg)
     with django_capture_on_commit_callbacks(execute=True):
         response = c.post(
@@ -44,7 +46,8 @@ def test_municipal_officer_invites_a_head_who_then_sets_a_password(cast: Cast, d
     path = link.split("testserver", 1)[-1]
     form_page = guest.get(path, follow=True)
     assert form_page.context["validlink"]
-    guest.post(form_page.redirect_chain[-1][0], {"new_password1": "Zvezda-Sever-2026", "new_password2": "Zvezda-Sever-2026"})
+    new_password = {"new_password1": "Zvezda-Sever-2026", "new_password2": "Zvezda-Sever-2026"}
+    guest.post(form_page.redirect_chain[-1][0], new_password)
     person.refresh_from_db()
     assert person.check_password("Zvezda-Sever-2026")
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from opora.core import access
 from opora.core.access import Perm
@@ -26,6 +25,7 @@ from opora.core.imports.tabular import (
     map_columns,
     open_sheet,
 )
+from opora.core.imports.upsert import upsert
 from opora.core.models import (
     PASSPORT_SHARE_FIELDS,
     PASSPORT_STAFF_FIELDS,
@@ -253,29 +253,15 @@ def _apply(actor: User, rows: list[_Row], columns: ColumnMap) -> ImportOutcome:
         chunk = school_ids[start : start + 500]
         for passport in SocialPassport.objects.filter(school_id__in=chunk, year__in=years):
             existing[(passport.school_id, passport.year)] = passport
-    to_create: list[SocialPassport] = []
-    to_update: list[SocialPassport] = []
-    changed: set[str] = set()
-    for r in rows:
-        assert r.school is not None
-        values = _values(r)
-        passport = existing.get((r.school.pk, r.year))
-        if passport is None:
-            to_create.append(SocialPassport(school=r.school, year=r.year, **values))
-            continue
-        diff = {k for k, v in values.items() if getattr(passport, k) != v}
-        if not diff:
-            outcome.unchanged += 1
-            continue
-        for key in diff:
-            setattr(passport, key, values[key])
-        changed |= diff
-        to_update.append(passport)
-    if to_create:
-        bulk_create_with_history(to_create, SocialPassport, batch_size=500, default_user=actor)
-    if to_update:
-        bulk_update_with_history(
-            to_update, SocialPassport, sorted(changed), batch_size=500, default_user=actor
-        )
-    outcome.created, outcome.updated = len(to_create), len(to_update)
+    counts = upsert(
+        model=SocialPassport,
+        actor=actor,
+        items=(
+            (existing.get((r.school.pk, r.year)), {"school": r.school, "year": r.year}, _values(r))
+            for r in rows
+            if r.school is not None
+        ),
+    )
+    outcome.created, outcome.updated = counts.created, counts.updated
+    outcome.unchanged = counts.unchanged
     return outcome

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from opora.core import access
 from opora.core.access import Perm
@@ -30,6 +29,7 @@ from opora.core.imports.tabular import (
     normalise,
     open_sheet,
 )
+from opora.core.imports.upsert import upsert
 from opora.core.models import Municipality, Region, School, User
 
 SCHOOL_COLUMNS: tuple[Column, ...] = (
@@ -351,7 +351,6 @@ def _free_code(region: Region, taken: set[str]) -> str:
     return code
 
 
-_FIELDS = ("name", "municipality_id", "type", "settlement", "distance_km", "enrolment")
 
 
 @transaction.atomic
@@ -373,47 +372,28 @@ def _apply(
             _("new municipality: %(name)s (code %(code)s)")
             % {"name": municipality.name, "code": municipality.code}
         )
-    to_create: list[School] = []
-    to_update: list[School] = []
-    changed_fields: set[str] = set()
-    for r in rows:
-        target = (
-            r.municipality.instance
-            if isinstance(r.municipality, _NewMunicipality)
-            else r.municipality
-        )
-        assert target is not None
-        values: dict[str, Any] = {
-            "name": r.name,
-            "municipality_id": target.pk,
-            "type": r.type,
-            "settlement": r.settlement,
-        }
-        if r.distance_km is not _UNSET:
-            values["distance_km"] = r.distance_km
-        if r.enrolment is not _UNSET:
-            values["enrolment"] = r.enrolment
-        school = existing.get(r.code.lower())
-        if school is None:
-            to_create.append(School(code=r.code, **values))
-            continue
-        diff = {k for k, v in values.items() if getattr(school, k) != v}
-        if not diff:
-            outcome.unchanged += 1
-            continue
-        for key in diff:
-            setattr(school, key, values[key])
-        changed_fields |= diff
-        to_update.append(school)
-    if to_create:
-        bulk_create_with_history(to_create, School, batch_size=500, default_user=actor)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            School,
-            sorted(changed_fields & set(_FIELDS)),
-            batch_size=500,
-            default_user=actor,
-        )
-    outcome.created, outcome.updated = len(to_create), len(to_update)
+
+    def items() -> Iterator[tuple[School | None, dict[str, Any], dict[str, Any]]]:
+        for r in rows:
+            target = (
+                r.municipality.instance
+                if isinstance(r.municipality, _NewMunicipality)
+                else r.municipality
+            )
+            assert target is not None
+            values: dict[str, Any] = {
+                "name": r.name,
+                "municipality_id": target.pk,
+                "type": r.type,
+                "settlement": r.settlement,
+            }
+            if r.distance_km is not _UNSET:
+                values["distance_km"] = r.distance_km
+            if r.enrolment is not _UNSET:
+                values["enrolment"] = r.enrolment
+            yield existing.get(r.code.lower()), {"code": r.code}, values
+
+    counts = upsert(model=School, actor=actor, items=items())
+    outcome.created, outcome.updated = counts.created, counts.updated
+    outcome.unchanged = counts.unchanged
     return outcome
