@@ -68,3 +68,10 @@ def test_unknown_address_shows_a_russian_page_not_a_traceback(cast: Cast, settin
     response = c.get("/schools/no-such-school/")
     assert response.status_code == 404
     assert "Не найдено" in response.content.decode() and "Traceback" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
