@@ -31,6 +31,30 @@ def test_start_page_shows_the_scope_and_schools_missing_a_passport(cast: Cast) -
 
 
 @pytest.mark.django_db
+def test_start_page_of_a_curator_links_the_assigned_schools(cast: Cast) -> None:
+    response = client_for(cast.kate).get("/")
+    assert [s.code for s in response.context["summary"]["my_schools"]] == ["1001"]
+    assert 'href="/schools/1001/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_start_page_and_people_list_do_not_query_per_row(
+    cast: Cast, django_assert_max_num_queries  # type: ignore[no-untyped-def]
+) -> None:
+    from opora.core.models import Role, RoleAssignment
+
+    for i in range(30):
+        user = User.objects.create(username=f"t{i}", full_name=f"Учитель {i}")
+        RoleAssignment.objects.create(user=user, role=Role.TEACHER, school=cast.s1)
+    c = client_for(cast.alice)
+    with django_assert_max_num_queries(20):
+        c.get("/")
+    with django_assert_max_num_queries(12):
+        response = c.get("/people/")
+    assert len(response.context["page"].object_list) == 40
+
+
+@pytest.mark.django_db
 def test_start_page_of_a_user_without_roles_says_so(cast: Cast) -> None:
     response = client_for(cast.nobody).get("/")
     assert response.context["summary"]["school_count"] == 0

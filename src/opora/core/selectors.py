@@ -147,6 +147,9 @@ def start_page_summary(user: UserLike) -> dict[str, Any]:
         "latest_passport_year": latest_year,
         "attention": [],
     }
+    # A head, a teacher or a curator works with a handful of schools: link them directly.
+    if summary["school_count"] <= 10:
+        summary["my_schools"] = list(schools.select_related("municipality").order_by("name"))
     if latest_year is not None:
         missing = schools.exclude(passports__year=latest_year)
         summary["missing_passport_count"] = missing.count()
