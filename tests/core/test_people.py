@@ -128,3 +128,22 @@ def test_blocked_user_cannot_sign_in(cast: Cast) -> None:
     assert not cast.tom.is_active
     response = Client().post("/login/", {"username": "tom", "password": "pass-Opora-2026"})
     assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_role_form_lists_schools_one_municipality_at_a_time_in_a_large_region(cast: Cast) -> None:
+    from opora.core.models import School
+
+    School.objects.bulk_create(
+        School(code=f"8{i:03d}", name=f"Школа {i}", municipality=cast.m2, type="secondary", settlement="city")
+        for i in range(310)
+    )
+    c = client_for(cast.alice)
+    page = c.get(f"/people/{cast.rita.pk}/")
+    assert list(page.context["form"].fields["school"].queryset) == []
+    assert "Показать школы муниципалитета" in page.content.decode()
+    page = c.get(f"/people/{cast.rita.pk}/", {"schools_of": cast.m1.pk})
+    assert {s.code for s in page.context["form"].fields["school"].queryset} == {"1001", "1002"}
+    # Assigning still accepts any school of the region.
+    response = c.post(f"/people/{cast.rita.pk}/roles/", {"role": Role.TEACHER, "school": cast.s3.pk})
+    assert response.status_code == 302

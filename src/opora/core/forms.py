@@ -63,6 +63,9 @@ class InviteForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=255, required=False)
 
 
+SCHOOL_CHOICES_LIMIT = 300
+
+
 class RoleAssignForm(forms.Form):
     """A role for one org unit; the choices are limited to what the actor may grant."""
 
@@ -81,7 +84,9 @@ class RoleAssignForm(forms.Form):
         label=_("Schools (for a curator)"), queryset=School.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: User, schools_of: Municipality | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = _blank("—") + list(Role.choices)
         self.fields["region"].queryset = access.regions_for(actor, Perm.MANAGE_PEOPLE)
@@ -89,10 +94,15 @@ class RoleAssignForm(forms.Form):
             actor, Perm.MANAGE_PEOPLE
         ).order_by("name")
         schools = access.schools_for(actor, Perm.MANAGE_PEOPLE).select_related("municipality")
-        self.fields["school"].queryset = schools.order_by("name")
-        self.fields["schools"].queryset = schools.order_by("name")
-        self.fields["school"].label_from_instance = _school_label  # type: ignore[attr-defined]
-        self.fields["schools"].label_from_instance = _school_label  # type: ignore[attr-defined]
+        # A region has a thousand schools and the country forty thousand: an unbound form lists
+        # the schools of one municipality at a time. A bound form validates against them all.
+        self.schools_narrowed = False
+        if not self.is_bound and (schools_of is not None or schools.count() > SCHOOL_CHOICES_LIMIT):
+            schools = schools.filter(municipality=schools_of) if schools_of else schools.none()
+            self.schools_narrowed = True
+        for name in ("school", "schools"):
+            self.fields[name].queryset = schools.order_by("name")
+            self.fields[name].label_from_instance = _school_label  # type: ignore[attr-defined]
 
 
 def _school_label(school: School) -> str:

@@ -51,7 +51,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     can_manage = access.has_perm_anywhere(request.user, Perm.MANAGE_PEOPLE)
     assignments = selectors.person_assignments(person)
-    form = RoleAssignForm(actor=request.user) if can_manage else None
+    schools_of = None
+    if can_manage and request.GET.get("schools_of", "").isdigit():
+        schools_of = (
+            access.municipalities_for(request.user, Perm.MANAGE_PEOPLE)
+            .filter(pk=int(request.GET["schools_of"]))
+            .first()
+        )
+    form = RoleAssignForm(actor=request.user, schools_of=schools_of) if can_manage else None
     return render(
         request,
         "core/person_detail.html",
@@ -73,6 +80,9 @@ def _person_context(
         "can_manage": can_manage,
         "invitation_pending": not person.has_usable_password() and person.is_active,
         "invitation_link": request.session.pop(f"invite-link-{person.pk}", None),
+        "manageable_municipalities": access.municipalities_for(request.user, Perm.MANAGE_PEOPLE)
+        if form is not None and form.schools_narrowed
+        else None,
     }
 
 
