@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "opora.core",
     "opora.jobs",
+    "opora.results",
     "opora.api",
     "opora.demo",
 ]
@@ -170,6 +171,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Uploaded import files are kept here until their background task has read them.
 IMPORT_UPLOAD_DIR = VAR_DIR / "uploads"
 IMPORT_MAX_BYTES = int(os.environ.get("OPORA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+
+# The Parquet results store (pupil-level results), read by the analytics core through Ibis.
+RESULTS_DIR = Path(os.environ.get("OPORA_RESULTS_DIR", VAR_DIR / "results"))
 
 TASKS = {
     "default": {
