@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("opora.core.urls")),
     path("imports/", include("opora.core.urls_imports")),
     path("jobs/", include("opora.jobs.urls")),
+    path("results/", include("opora.results.urls_pages")),
     path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -182,6 +182,11 @@ def can_on_school(user: User | AnonymousUser, perm: Perm, school: School) -> boo
     return False
 
 
+def is_school_member(user: User | AnonymousUser, school: School) -> bool:
+    """Holds a role at the school itself (head, teacher, observer of it): sees its classes."""
+    return is_superuser(user) or any(a.school_id == school.pk for a in assignments(user))
+
+
 def can_on_municipality(user: User | AnonymousUser, perm: Perm, municipality: Municipality) -> bool:
     return municipalities_for(user, perm).filter(pk=municipality.pk).exists()
 

@@ -1,0 +1,150 @@
+"""Reads behind the results pages: the school's results over years and the territory table.
+
+Everything here reads the rollups (`SchoolIndicator`, `TaskIndicator`), never pupil rows, and
+every read is scoped through `core.access`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, FloatField, QuerySet, Sum
+from django.db.models.functions import Cast
+
+from opora.core import access
+from opora.core.access import Perm
+from opora.core.models import School, User
+from opora.results.models import Procedure, Scale, SchoolIndicator, Subject, TaskIndicator, TaskSpec
+
+UserLike = User | AnonymousUser
+
+# Sortable columns of the territory table: URL value → ORDER BY.
+SORTS: dict[str, list[str]] = {
+    "school": ["school__name"],
+    "municipality": ["school__municipality__name", "school__name"],
+    "participants": ["-participants", "school__name"],
+    "fail": ["-fail_share", "school__name"],
+    "high": ["-high_share", "school__name"],
+    "mean": ["-mean_pct", "school__name"],
+    "change": [F("fail_change").desc(nulls_last=True), "school__name"],
+}
+
+
+@dataclass(frozen=True)
+class Work:
+    """One assessment work: procedure × year × subject × grade."""
+
+    procedure: Procedure
+    year: int
+    subject: Subject
+    grade: int
+
+
+def available_years(user: UserLike) -> list[int]:
+    schools = access.schools_for(user, Perm.VIEW_SCHOOL)
+    years = Scale.objects.values_list("year", flat=True).distinct().order_by("-year")
+    if not SchoolIndicator.objects.filter(school__in=schools).exists():
+        return []
+    return list(years)
+
+
+def works_of_year(year: int, procedure: Procedure | None = None) -> QuerySet[Scale]:
+    qs = Scale.objects.filter(year=year).select_related("procedure", "subject")
+    if procedure is not None:
+        qs = qs.filter(procedure=procedure)
+    return qs.order_by("procedure__code", "grade", "subject__name")
+
+
+def territory_table(
+    user: UserLike, work: Work, *, municipality: int | None = None, query: str = "", sort: str = "fail"
+) -> QuerySet[SchoolIndicator]:
+    """Every visible school's indicators for one work (whole grades, not classes)."""
+    qs = SchoolIndicator.objects.filter(
+        school__in=access.schools_for(user, Perm.VIEW_SCHOOL),
+        procedure=work.procedure, year=work.year, subject=work.subject, grade=work.grade,
+        class_name="",
+    ).select_related("school__municipality")
+    if municipality:
+        qs = qs.filter(school__municipality_id=municipality)
+    for word in query.split():
+        qs = qs.filter(school__name__icontains=word)
+    return qs.order_by(*SORTS.get(sort, SORTS["fail"]))
+
+
+def school_works(school: School) -> list[tuple[str, str, int]]:
+    """The (procedure, subject, grade) codes this school has results for, for the filter."""
+    rows = (
+        SchoolIndicator.objects.filter(school=school, class_name="")
+        .values_list("procedure__code", "subject__code", "grade")
+        .distinct()
+        .order_by("procedure__code", "grade", "subject__code")
+    )
+    return list(rows)
+
+
+def school_years(school: School, *, procedure: str, subject: str, grade: int) -> list[SchoolIndicator]:
+    """The school's whole-grade indicators for one work over the years, newest first."""
+    return list(
+        SchoolIndicator.objects.filter(
+            school=school, procedure__code=procedure, subject__code=subject, grade=grade,
+            class_name="",
+        ).order_by("-year")
+    )
+
+
+def school_classes(school: School, *, procedure: str, subject: str, grade: int, year: int) -> list[SchoolIndicator]:
+    return list(
+        SchoolIndicator.objects.filter(
+            school=school, procedure__code=procedure, subject__code=subject, grade=grade, year=year,
+        ).exclude(class_name="").order_by("class_name")
+    )
+
+
+def _weighted(qs: QuerySet[TaskIndicator]) -> dict[int, float]:
+    rows = qs.values("task").annotate(
+        weighted=Sum(F("completion") * Cast("participants", FloatField())),
+        n=Sum("participants"),
+    )
+    return {r["task"]: r["weighted"] / r["n"] for r in rows if r["n"]}
+
+
+def task_rows(school: School, *, procedure: str, subject: str, grade: int, year: int) -> list[dict[str, Any]]:
+    """Task completion of the school against its municipality and region, with the task specs."""
+    base = TaskIndicator.objects.filter(
+        procedure__code=procedure, subject__code=subject, grade=grade, year=year, class_name=""
+    )
+    own = {t.task: t for t in base.filter(school=school)}
+    if not own:
+        return []
+    municipal = _weighted(base.filter(school__municipality_id=school.municipality_id))
+    regional = _weighted(base.filter(school__municipality__region_id=school.municipality.region_id))
+    specs = {
+        t.number: t
+        for t in TaskSpec.objects.filter(
+            scale__procedure__code=procedure, scale__subject__code=subject,
+            scale__grade=grade, scale__year=year,
+        )
+    }
+    return [
+        {
+            "task": number,
+            "spec": specs.get(number),
+            "completion": own[number].completion,
+            "municipality": municipal.get(number),
+            "region": regional.get(number),
+            "status": achievement(own[number].completion, specs[number].difficulty)
+            if number in specs
+            else "",
+        }
+        for number in sorted(own)
+    ]
+
+
+def achievement(completion: float, difficulty: str) -> str:
+    """FIOKO's rule: achieved at ≥ 60% (basic) or ≥ 30% (advanced, high), ±3 / ±1.5 points unsure."""
+    bar, zone = (0.60, 0.03) if difficulty == "basic" else (0.30, 0.015)
+    if abs(completion - bar) <= zone:
+        return "uncertain"
+    return "achieved" if completion > bar else "not_achieved"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from opora.core import access, selectors
+from opora.results import pages
+
+
+@login_required
+def school_results(request: HttpRequest, code: str) -> HttpResponse:
+    """The school's results: one work over the years, its tasks, classes and journal comparison."""
+    school = selectors.school_get(request.user, code=code)
+    if school is None:
+        raise Http404
+    works = pages.school_works(school)
+    context: dict = {"school": school, "works": works}
+    if works:
+        wanted = (
+            request.GET.get("procedure", ""),
+            request.GET.get("subject", ""),
+            int(request.GET["grade"]) if request.GET.get("grade", "").isdigit() else 0,
+        )
+        procedure, subject, grade = wanted if wanted in works else works[0]
+        years = pages.school_years(school, procedure=procedure, subject=subject, grade=grade)
+        latest = years[0] if years else None
+        context.update(
+            selected=(procedure, subject, grade),
+            years=years,
+            latest=latest,
+            tasks=pages.task_rows(school, procedure=procedure, subject=subject, grade=grade,
+                                  year=latest.year) if latest else [],
+            classes=pages.school_classes(school, procedure=procedure, subject=subject, grade=grade,
+                                         year=latest.year)
+            if latest and access.is_school_member(request.user, school) else [],
+            can_see_classes=access.is_school_member(request.user, school),
+        )
+    return render(request, "results/school_results.html", context)
