@@ -1,0 +1,232 @@
+"""Staging a results file in DuckDB, and the lookups both results imports share.
+
+A file of a million rows is never held as Python objects: the core reader streams rows, each
+batch of cells becomes an Arrow table of text columns (with the Excel row number) and is
+appended to a DuckDB table on disk. Validation then runs there as SQL, and the row numbers the
+user sees come along with every error.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from django.utils.translation import gettext as _
+
+from opora.core.imports.cells import cell_text
+from opora.core.imports.tabular import (
+    MAX_ERRORS,
+    CellValue,
+    Column,
+    ColumnMap,
+    ErrorList,
+    Progress,
+    Sheet,
+    normalise,
+)
+from opora.results.models import Procedure, Scale, Subject
+
+try:  # the shared scoring and name lookup; private equivalents below until it exists
+    from opora.results import reference
+except ImportError:  # pragma: no cover
+    reference = None  # type: ignore[assignment]
+
+BATCH_ROWS = 50_000
+_TASK_HEADER = re.compile(r"^(?:task|задание|з)\s*№?\s*(\d{1,3})(?:\s*pct|\s*%)?$")
+_TASK_PCT_HEADER = re.compile(r"^(?:task|задание|з)\s*№?\s*(\d{1,3})\s*(?:pct|%)$")
+
+# Numbers as people write them: spaces between thousands, a decimal comma.
+NUM_MACRO = (
+    "CREATE OR REPLACE MACRO num(x) AS TRY_CAST(replace(replace(replace(replace("
+    "x, ' ', ''), chr(160), ''), chr(8239), ''), ',', '.') AS DOUBLE)"
+)
+
+
+def task_columns(header: Sequence[str], *, pct: bool = False) -> list[Column]:
+    """Columns `task_N` (or «задание N»; `task_N_pct` when pct) found in the header, by N."""
+    pattern = _TASK_PCT_HEADER if pct else _TASK_HEADER
+    numbers: set[int] = set()
+    for written in header:
+        match = pattern.match(normalise(written))
+        if match and (pct or not _TASK_PCT_HEADER.match(normalise(written))):
+            numbers.add(int(match.group(1)))
+    suffix = "_pct" if pct else ""
+    ru = " %" if pct else ""
+    return [
+        Column(f"task_{n}{suffix}", (f"задание {n}{ru}", f"задание №{n}{ru}"))
+        for n in sorted(numbers)
+        if n >= 1
+    ]
+
+
+def task_number(key: str) -> int:
+    return int(key.split("_")[1])
+
+
+def _text(value: CellValue) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
+    if value is None:
+        return None
+    return cell_text(value) or None
+
+
+@contextmanager
+def staging_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB database in a temporary directory: spills to disk, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="opora-staging-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "staging.duckdb"))
+        try:
+            con.execute(f"SET temp_directory = '{tmp}'")
+            con.execute("SET preserve_insertion_order = false")
+            con.execute(NUM_MACRO)
+            yield con
+        finally:
+            con.close()
+
+
+def stage_rows(
+    con: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    columns: ColumnMap,
+    *,
+    table: str = "raw",
+    progress: Progress | None = None,
+    progress_scale: float = 1.0,
+) -> int:
+    """Copy the sheet's mapped columns as text into `table` (row INTEGER, <key> VARCHAR …)."""
+    keys = list(columns.index)
+    positions = [columns.index[k] for k in keys]
+    quoted = ", ".join(f'"{k}" VARCHAR' for k in keys)
+    con.execute(f'CREATE TABLE "{table}" ("row" INTEGER, {quoted})')
+    schema = pa.schema([("row", pa.int32()), *((k, pa.string()) for k in keys)])
+    total = sheet.total_rows
+    done = 0
+    numbers: list[int] = []
+    cols: list[list[str | None]] = [[] for _ in keys]
+
+    def flush() -> None:
+        if not numbers:
+            return
+        batch = pa.Table.from_arrays(
+            [pa.array(numbers, pa.int32()), *(pa.array(c, pa.string()) for c in cols)],
+            schema=schema,
+        )
+        con.register("_batch", batch)
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM _batch')
+        con.unregister("_batch")
+        numbers.clear()
+        for c in cols:
+            c.clear()
+
+    for number, cells in sheet.rows:
+        numbers.append(number)
+        width = len(cells)
+        for col, pos in zip(cols, positions, strict=True):
+            col.append(_text(cells[pos]) if pos < width else None)
+        done += 1
+        if len(numbers) >= BATCH_ROWS:
+            flush()
+            if progress is not None:
+                progress(int(done * progress_scale), int(max(total, done) * progress_scale))
+    flush()
+    return done
+
+
+def report(
+    con: duckdb.DuckDBPyConnection,
+    errors: ErrorList,
+    sql: str,
+    column: str,
+    message: Any,
+    params: Sequence[Any] | None = None,
+) -> None:
+    """Add an error for each row `sql` returns (first column: the row number).
+
+    `message(row_tuple) -> str`. At most what ErrorList still takes is fetched; the rest is
+    counted, so the summary says how many problems were left out.
+    """
+    room = max(MAX_ERRORS - len(errors.items), 0)
+    counted = con.execute(
+        f"SELECT *, count(*) OVER () FROM ({sql}) ORDER BY 1 LIMIT {max(room, 1)}", params or []
+    ).fetchall()
+    if not counted:
+        return
+    total = int(counted[0][-1])
+    for found in counted[:room]:
+        errors.add(int(found[0]), column, message(found[:-1]))
+    errors.dropped += total - min(room, len(counted))
+
+
+# --- Lookups ------------------------------------------------------------------------------------
+
+
+Finder = Callable[[str], Any]
+
+
+def procedure_finder() -> Finder:
+    """Find a procedure by code or name (reference.py's index when present)."""
+    if reference is not None:
+        return reference.ProcedureIndex.load().find
+    found: dict[str, Procedure] = {}
+    for procedure in Procedure.objects.all():
+        found.setdefault(normalise(procedure.code), procedure)
+        found.setdefault(normalise(procedure.name), procedure)
+    return lambda text: found.get(normalise(text))
+
+
+def subject_finder() -> Finder:
+    """Find a subject by code, Russian name or another spelling."""
+    if reference is not None:
+        return reference.SubjectIndex.load().find
+    found: dict[str, Subject] = {}
+    subjects = list(Subject.objects.all())
+    for subject in subjects:
+        found.setdefault(normalise(subject.code), subject)
+    for subject in subjects:
+        for name in (subject.name, *(subject.aliases or [])):
+            found.setdefault(normalise(str(name)), subject)
+    return lambda text: found.get(normalise(text))
+
+
+def known_procedures_text() -> str:
+    return ", ".join(Procedure.objects.order_by("code").values_list("code", flat=True)) or "—"
+
+
+def _score(primary_score: float) -> int | float:
+    return int(primary_score) if float(primary_score).is_integer() else primary_score
+
+
+def mark_for(scale: Scale, primary_score: float) -> int | None:
+    """The mark 2–5 a primary score gets, or None when the scale has no mark boundaries."""
+    if reference is not None:
+        return reference.mark_for(scale, _score(primary_score))  # type: ignore[arg-type]
+    if None in (scale.mark3_from, scale.mark4_from, scale.mark5_from):
+        return None
+    for mark, bound in ((5, scale.mark5_from), (4, scale.mark4_from), (3, scale.mark3_from)):
+        if bound is not None and primary_score >= bound:
+            return mark
+    return 2
+
+
+def test_score_for(scale: Scale, primary_score: float) -> int | None:
+    """The test score of a primary score by the scale's table (fractions round down)."""
+    if reference is not None:
+        return reference.test_score_for(scale, int(primary_score))  # type: ignore[arg-type]
+    table = scale.test_table
+    if not table or not 0 <= int(primary_score) < len(table):
+        return None
+    return int(table[int(primary_score)])
+
+
+test_score_for.__test__ = False  # type: ignore[attr-defined]
+
+
+def no_rows_message() -> str:
+    return _("The file has a header but no rows of data.")
