@@ -77,6 +77,7 @@ class _WorkTasks:
     work: Work
     first_row: int
     tasks: dict[int, _TaskRow] = field(default_factory=dict)
+    broken: bool = False  # a row of it failed: its total means nothing
 
 
 def tasks_import(*, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
@@ -140,18 +141,20 @@ def _read(
                 "codifier",
                 _("The value is too long (at most %(max)d characters).") % {"max": CODIFIER_LENGTH},
             )
-    if work is None or not r.ok:
+    if work is None:
         return
     entry = works.setdefault(work.key, _WorkTasks(work, r.number))
     first = entry.tasks.get(task.number)
-    if first is not None:
+    if first is not None and r.ok:
         r.fail(
             "task",
             _("Task %(task)d of %(work)s is repeated: it is already in row %(row)d.")
             % {"task": task.number, "work": work, "row": first.row},
         )
-        return
-    entry.tasks[task.number] = task
+    if r.ok:
+        entry.tasks[task.number] = task
+    else:
+        entry.broken = True
 
 
 def _accepted_difficulties() -> list[str]:
@@ -173,6 +176,8 @@ def _scales(works: dict[WorkKey, _WorkTasks], columns: ColumnMap, errors: ErrorL
             )
             continue
         total = sum(t.max_score for t in entry.tasks.values())
+        if entry.broken:
+            continue
         if total != scale.max_score:
             errors.add(
                 entry.first_row,
