@@ -15,6 +15,7 @@ from opora.cli import main
 from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome
 from opora.results.imports import scales_import
+from opora.results.imports.templates import scales_template
 from opora.results.models import Procedure, Scale, Subject, TaskSpec
 from tests.conftest import Cast
 from tests.core.imports_files import write_csv, write_xlsx
@@ -300,3 +301,15 @@ def test_import_scales_command_refuses_a_municipal_officer(cast: Cast, tmp_path:
         main(["opora", "import-scales", str(path), "--user", "oleg"])
     assert exit_info.value.code != 0
     assert not Scale.objects.exists()
+
+
+def test_downloaded_template_imports_as_it_is(cast: Cast, tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(scales_template())
+
+    outcome = scales_import(actor=cast.alice, path=path)
+
+    assert outcome.ok, outcome.errors
+    assert outcome.created == 3
+    assert len(scale("ege", "rus").test_table or []) == scale("ege", "rus").max_score + 1
+    assert any("Справочн" in line or "Допустим" in line or "Accepted" in line for line in outcome.summary)

@@ -3,16 +3,19 @@ row and column, reruns, access and the `opora import-tasks` command."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connections
+from openpyxl import load_workbook
 
 from opora.cli import main
 from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome
-from opora.results.imports import tasks_import
+from opora.results.imports import scales_import, tasks_import
+from opora.results.imports.templates import scales_template, tasks_template
 from opora.results.models import Difficulty, Procedure, Scale, Subject, TaskSpec
 from tests.conftest import Cast
 from tests.core.imports_files import write_csv, write_xlsx
@@ -176,3 +179,21 @@ def test_import_tasks_command_prints_the_summary(
     main(["opora", "import-tasks", str(write_csv(tmp_path / "t.csv", [HEADER, *rows((1, 6, "Б"))])), "--user", "zoe"])
     assert capsys.readouterr().out.strip()
     assert TaskSpec.objects.get().max_score == 6
+
+
+def test_downloaded_templates_import_as_they_are(cast: Cast, tmp_path: Path) -> None:
+    scales, tasks = tmp_path / "scales.xlsx", tmp_path / "tasks.xlsx"
+    scales.write_bytes(scales_template())
+    tasks.write_bytes(tasks_template())
+    assert scales_import(actor=cast.alice, path=scales).ok
+
+    outcome = tasks_import(actor=cast.alice, path=tasks)
+
+    assert outcome.ok, outcome.errors
+    assert TaskSpec.objects.filter(scale__procedure__code="vpr", scale__grade=5).count() == 3
+
+
+def test_tasks_template_lists_subjects_and_difficulties(db: None) -> None:
+    workbook = load_workbook(BytesIO(tasks_template()))
+    values = [str(cell) for row in workbook.worksheets[-1].iter_rows(values_only=True) for cell in row if cell]
+    assert "Русский язык" in values and "Окружающий мир" in values and "ЕГЭ" in values and "В" in values
