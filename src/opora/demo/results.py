@@ -44,7 +44,7 @@ _SELECTIVE = {"lyceum", "gymnasium", "in_depth"}
 _PARTICIPATION = {"vpr": 0.93, "oge": 0.97, "ege": 1.0}
 _GRADE11_SHARE = 0.55
 _EGE_SHIFT = 0.45  # pupils staying for grades 10–11 are stronger than their grade-9 cohort
-_DECLINE = {2023: 0.25, 2024: -0.35, 2025: -0.95}
+_DECLINE = {2023: 0.4, 2024: -0.45, 2025: -1.2}
 
 
 @dataclass
@@ -79,7 +79,9 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def hashed_normal(keys: np.ndarray, salt: int) -> np.ndarray:
     """Standard normal values that depend only on (key, salt): a pupil keeps their ability
     whichever work, year or generation order asks for it."""
-    base = keys.astype(np.uint64) * np.uint64(2) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        salted = np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15)
+        base = keys.astype(np.uint64) * np.uint64(2) + salted
     u1 = (_mix(base) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
     u2 = (_mix(base + np.uint64(1)) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
     return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)

@@ -1,6 +1,9 @@
-"""Loading the demo: generate, write the territory and the demo users in one transaction."""
+"""Loading the demo: generate, write the territory, the demo users and (by default) three years
+of assessment results, in one transaction."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,25 +12,43 @@ from opora.core.errors import ValidationFailed
 from opora.demo.generator import SIZES, generate
 from opora.demo.loader import territory_is_empty, territory_load
 from opora.demo.people import demo_people_create
+from opora.demo.results_loader import Progress, ResultsSummary, results_load
 from opora.demo.rows import Territory
+
+# Sizes that get demo results unless asked not to; the national benchmark makes its own.
+RESULTS_SIZES: tuple[str, ...] = ("tiny", "municipality", "region")
+
+
+@dataclass
+class DemoLoaded:
+    territory: Territory
+    results: ResultsSummary | None  # None: loaded without results
 
 
 @transaction.atomic
-def demo_load(*, size: str, seed: int, with_history: bool | None = None) -> Territory:
-    """Generate the territory of `size` from `seed` and load it into an empty database."""
+def demo_load(
+    *,
+    size: str,
+    seed: int,
+    with_history: bool | None = None,
+    with_results: bool | None = None,
+    progress: Progress | None = None,
+) -> DemoLoaded:
+    """Generate the territory of `size` from `seed` and load it into an empty database.
+
+    `with_results=None` loads results for the sizes in RESULTS_SIZES only."""
     if size not in SIZES:
         raise ValidationFailed(
-            _("Unknown size «%(size)s». Choose one of: %(sizes)s.")
-            % {"size": size, "sizes": ", ".join(SIZES)}
+            _("Unknown size «%(size)s». Choose one of: %(sizes)s.") % {"size": size, "sizes": ", ".join(SIZES)}
         )
     if not territory_is_empty():
         raise ValidationFailed(
-            _(
-                "The database already holds regions or schools; the demo is loaded only into an "
-                "empty database."
-            )
+            _("The database already holds regions or schools; the demo is loaded only into an empty database.")
         )
     territory = generate(size, seed)
     territory_load(territory, with_history=with_history)
     demo_people_create(territory)
-    return territory
+    if with_results is None:
+        with_results = size in RESULTS_SIZES
+    results = results_load(territory, seed=seed, progress=progress) if with_results else None
+    return DemoLoaded(territory=territory, results=results)

@@ -12,6 +12,7 @@ from opora.core.errors import ValidationFailed
 from opora.demo.generator import SIZES
 from opora.demo.loader import territory_is_empty
 from opora.demo.people import DEMO_PASSWORD, demo_logins, logins_table
+from opora.demo.results_loader import ResultsSummary, patterns_path
 from opora.demo.services import demo_load
 
 
@@ -19,10 +20,7 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         # Translated when asked for: argparse cannot format a lazy string.
-        return _(
-            "Load a synthetic demo territory (the same seed always gives the same data) and "
-            "users for every role."
-        )
+        return _("Load a synthetic demo territory (the same seed always gives the same data) and users for every role.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -36,6 +34,14 @@ class Command(BaseCommand):
             action="store_true",
             help=_("do nothing (but print the logins) if the database already has data"),
         )
+        parser.add_argument(
+            "--no-results",
+            action="store_true",
+            help=_(
+                "load no assessment results (by default tiny, municipality and region get three "
+                "years of ВПР, ОГЭ and ЕГЭ)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size: str = options["size"]
@@ -45,8 +51,7 @@ class Command(BaseCommand):
             raise CommandError(_("The seed must be an integer.")) from exc
         if size not in SIZES:
             raise CommandError(
-                _("Unknown size «%(size)s». Choose one of: %(sizes)s.")
-                % {"size": size, "sizes": ", ".join(SIZES)}
+                _("Unknown size «%(size)s». Choose one of: %(sizes)s.") % {"size": size, "sizes": ", ".join(SIZES)}
             )
         if options["if_empty"] and not territory_is_empty():
             self.stdout.write(_("The database already holds data: the demo was not loaded."))
@@ -54,9 +59,15 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         try:
-            territory = demo_load(size=size, seed=seed)
+            loaded = demo_load(
+                size=size,
+                seed=seed,
+                with_results=False if options["no_results"] else None,
+                progress=self._progress,
+            )
         except ValidationFailed as exc:
             raise CommandError("\n".join(exc.messages)) from exc
+        territory = loaded.territory
         self.stdout.write(
             _(
                 "Demo loaded in %(seconds).1f s: regions: %(regions)d, municipalities: "
@@ -70,7 +81,29 @@ class Command(BaseCommand):
                 "passports": len(territory.passports),
             }
         )
+        if loaded.results is not None:
+            self._print_results(loaded.results)
         self._print_logins()
+
+    def _progress(self, step: str) -> None:
+        self.stdout.write(_("Computing school indicators: %(step)s") % {"step": step})
+
+    def _print_results(self, results: ResultsSummary) -> None:
+        self.stdout.write(
+            _("Assessment results: %(rows)d pupil results in %(parts)d files, %(scales)d scales.")
+            % {"rows": results.rows, "parts": results.parts, "scales": results.scales}
+        )
+        if not results.refreshed:
+            self.stdout.write(_("School indicators were not computed: the analytics module is not installed."))
+        self.stdout.write(_("Schools with planted patterns (see %(path)s):") % {"path": patterns_path()})
+        labels = {
+            "declining": _("declining results"),
+            "inflated": _("results that look inflated"),
+            "resilient": _("resilient (adverse context, good results)"),
+            "grade5_drop": _("drop from grade 4 to grade 5"),
+        }
+        for name, codes in results.patterns.items():
+            self.stdout.write(f"  {labels.get(name, name)}: {', '.join(codes)}")
 
     def _print_logins(self) -> None:
         logins = demo_logins()
