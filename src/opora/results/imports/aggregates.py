@@ -1,0 +1,382 @@
+"""Import of school aggregates: the federal portal's per-school forms, when pupil rows are absent.
+
+One row per school × procedure × year × subject × grade with the mark counts; written straight
+into `SchoolIndicator` (source «aggregates», the whole grade) and `TaskIndicator`. A cell that
+already has pupil results is refused: those figures come from the pupils themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from opora.core import access
+from opora.core.access import Perm
+from opora.core.errors import AccessDenied
+from opora.core.imports.cells import CellError, cell_count, cell_decimal, cell_text
+from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
+from opora.core.imports.tabular import (
+    Column,
+    ColumnMap,
+    ErrorList,
+    FileRejected,
+    Progress,
+    RowError,
+    map_columns,
+    open_sheet,
+)
+from opora.core.models import School, User
+from opora.results.imports import staging
+from opora.results.models import (
+    Procedure,
+    Scale,
+    SchoolIndicator,
+    SmallGroup,
+    Source,
+    Subject,
+    TaskIndicator,
+)
+from opora.results.store import works_present
+
+MARKS = ("mark2", "mark3", "mark4", "mark5")
+JOURNAL = ("lowered", "confirmed", "raised")
+AGGREGATE_COLUMNS: tuple[Column, ...] = (
+    Column("procedure", ("процедура", "оценочная процедура"), required=True),
+    Column("year", ("год",), required=True),
+    Column("school_code", ("код школы", "код оо"), required=True),
+    Column("subject", ("предмет",), required=True),
+    Column("grade", ("параллель", "класс"), required=True),
+    Column("participants", ("участники", "число участников"), required=True),
+    Column("mark2", ("отметка 2", "2"), required=True),
+    Column("mark3", ("отметка 3", "3"), required=True),
+    Column("mark4", ("отметка 4", "4"), required=True),
+    Column("mark5", ("отметка 5", "5"), required=True),
+    Column("mean_pct", ("средний процент", "средний % выполнения")),
+    Column("lowered", ("понизили",)),
+    Column("confirmed", ("подтвердили",)),
+    Column("raised", ("повысили",)),
+)
+NEGATIVE_DYNAMICS = 0.10
+
+
+@dataclass
+class _Row:
+    row: int
+    procedure: Procedure
+    year: int
+    school: School
+    subject: Subject
+    grade: int
+    counts: dict[str, int]
+    mean_pct: float | None
+    journal: dict[str, int | None]
+    tasks: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def cell(self) -> tuple[int, int, int, int, int]:
+        return (self.school.pk, self.procedure.pk, self.year, self.subject.pk, self.grade)
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95% Wilson interval of k successes in n (the analytics helper's, when present)."""
+    try:
+        from opora.analytics.intervals import wilson as shared
+    except ImportError:
+        shared = None
+    if shared is not None:
+        low, high = shared(k, n)
+        return float(low), float(high)
+    if n == 0:
+        return 0.0, 1.0
+    z = 1.959963984540054
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def small_group(n: int) -> str:
+    if n < 10:
+        return SmallGroup.TOO_FEW
+    if n < 30:
+        return SmallGroup.WARN
+    return SmallGroup.NONE
+
+
+def aggregates_import(
+    *, actor: User, path: Path, progress: Progress | None = None
+) -> ImportOutcome:
+    """Check the whole file, then replace the aggregate indicators of its cells, or change nothing."""
+    if not access.has_perm_anywhere(actor, Perm.IMPORT_SCHOOLS):
+        raise AccessDenied
+    errors = ErrorList()
+    rows: list[_Row] = []
+    try:
+        with open_sheet(path) as sheet:
+            tasks = staging.task_columns(sheet.header, pct=True)
+            columns = map_columns(sheet, (*AGGREGATE_COLUMNS, *tasks))
+            context = _Context.load(actor)
+            seen: dict[tuple[int, int, int, int, int], int] = {}
+            for done, (number, cells) in enumerate(sheet.rows, start=1):
+                parsed = _parse(number, cells, columns, errors, context)
+                if parsed is not None:
+                    first = seen.setdefault(parsed.cell, number)
+                    if first != number:
+                        errors.add(number, columns.label["school_code"],
+                                   _("The same school, work and grade are already in row %(row)d.")
+                                   % {"row": first})
+                    else:
+                        rows.append(parsed)
+                if progress is not None and done % 500 == 0:
+                    progress(done, sheet.total_rows)
+    except FileRejected as exc:
+        return rejected(exc.errors)
+    if not rows and not errors:
+        return rejected([RowError(None, "", staging.no_rows_message())])
+    _check_pupil_cells(rows, columns, errors)
+    if errors:
+        return rejected(errors.final())
+    created, updated = _apply(rows)
+    outcome = ImportOutcome(rows=len(rows), created=created, updated=updated)
+    outcome.notes.extend(ignored_note(columns.ignored))
+    return outcome
+
+
+@dataclass
+class _Context:
+    find_procedure: Any
+    find_subject: Any
+    schools: dict[str, School]
+    allowed: set[int]
+    task_counts: dict[tuple[int, int, int, int], int]
+
+    @classmethod
+    def load(cls, actor: User) -> _Context:
+        counts: dict[tuple[int, int, int, int], int] = {}
+        for scale in Scale.objects.prefetch_related("tasks"):
+            n = len(scale.tasks.all())
+            if n:
+                counts[(scale.procedure_id, scale.year, scale.subject_id, scale.grade)] = n
+        return cls(
+            staging.procedure_finder(), staging.subject_finder(),
+            {s.code: s for s in School.objects.only("pk", "code", "name")},
+            set(access.schools_for(actor, Perm.IMPORT_SCHOOLS).values_list("pk", flat=True)),
+            counts,
+        )
+
+
+def _whole(reader: _Cells, key: str, low: int, high: int, message: str) -> int | None:
+    raw = reader.raw(key)
+    if not cell_text(raw):
+        return reader.fail(key, _("The value is required."))
+    try:
+        value = cell_count(raw)
+    except CellError as exc:
+        return reader.fail(key, str(exc))
+    if not low <= value <= high:
+        return reader.fail(key, message)
+    return value
+
+
+@dataclass
+class _Cells:
+    number: int
+    cells: list[Any]
+    columns: ColumnMap
+    errors: ErrorList
+    ok: bool = True
+
+    def raw(self, key: str) -> Any:
+        return self.columns.cell(self.cells, key)
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.add(self.number, self.columns.label.get(key, key), message)
+        self.ok = False
+        return None
+
+    def count(self, key: str, *, required: bool) -> int | None:
+        raw = self.raw(key)
+        if not cell_text(raw):
+            return self.fail(key, _("The value is required.")) if required else None
+        try:
+            return cell_count(raw)
+        except CellError as exc:
+            return self.fail(key, str(exc))
+
+    def percent(self, key: str) -> float | None:
+        raw = self.raw(key)
+        text = cell_text(raw)
+        if not text:
+            return None
+        try:
+            value = cell_decimal(text[:-1] if text.endswith("%") else raw)
+        except CellError as exc:
+            return self.fail(key, str(exc))
+        if not 0 <= value <= 100:
+            return self.fail(key, _("A percentage must be between 0 and 100, found %(value)s.")
+                             % {"value": text})
+        return float(value)
+
+
+def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
+           context: _Context) -> _Row | None:
+    reader = _Cells(number, cells, columns, errors)
+    procedure = _lookup(reader, "procedure", context.find_procedure,
+                        _("Unknown procedure «%(value)s»; known: %(known)s."))
+    subject = _lookup(reader, "subject", context.find_subject,
+                      _("Unknown subject «%(value)s»: write its code or Russian name."))
+    year = _whole(reader, "year", 2000, 2100, _("The year must be between 2000 and 2100."))
+    grade = _whole(reader, "grade", 1, 11, _("The grade must be between 1 and 11, found %(value)s.")
+                   % {"value": cell_text(reader.raw("grade"))})
+    code = cell_text(reader.raw("school_code"))
+    school = context.schools.get(code)
+    if not code:
+        reader.fail("school_code", _("The value is required."))
+    elif school is None:
+        reader.fail("school_code", _("Unknown school code %(code)s.") % {"code": code})
+    elif school.pk not in context.allowed:
+        reader.fail("school_code", _("You may not import results of the school %(code)s «%(name)s».")
+                    % {"code": school.code, "name": school.name})
+    participants = reader.count("participants", required=True)
+    counts = {key: reader.count(key, required=True) for key in MARKS}
+    journal = {key: reader.count(key, required=False) for key in JOURNAL if columns.has(key)}
+    mean_pct = reader.percent("mean_pct") if columns.has("mean_pct") else None
+    tasks: dict[int, float] = {}
+    for key in columns.index:
+        if key.endswith("_pct") and key.startswith("task_"):
+            value = reader.percent(key)
+            if value is not None:
+                tasks[staging.task_number(key)] = value
+    if participants is not None and participants == 0:
+        reader.fail("participants", _("There must be at least one participant."))
+    if participants and all(v is not None for v in counts.values()):
+        total = sum(v for v in counts.values() if v is not None)
+        if total != participants:
+            reader.fail("participants", _("The marks add up to %(total)d, not to the %(count)d "
+                                          "participants.") % {"total": total, "count": participants})
+        given = [v for v in journal.values() if v is not None]
+        if given and sum(given) > participants:
+            reader.fail(next(k for k in JOURNAL if columns.has(k)),
+                        _("Lowered, confirmed and raised add up to %(total)d, more than the "
+                          "%(count)d participants.") % {"total": sum(given), "count": participants})
+    if procedure and subject and year and grade and tasks:
+        count = context.task_counts.get((procedure.pk, year, subject.pk, grade))
+        beyond = [n for n in tasks if count is not None and n > count]
+        for n in beyond:
+            reader.fail(f"task_{n}_pct", ngettext("The work has only %(count)d task.",
+                                                  "The work has only %(count)d tasks.", count)
+                        % {"count": count})
+    if not reader.ok:
+        return None
+    assert procedure and subject and school and year and grade and participants
+    return _Row(number, procedure, year, school, subject, grade,
+                {k: int(v or 0) for k, v in counts.items()}, mean_pct, journal, tasks)
+
+
+def _lookup(reader: _Cells, key: str, find: Any, unknown: str) -> Any:
+    text = cell_text(reader.raw(key))
+    if not text:
+        return reader.fail(key, _("The value is required."))
+    found = find(text)
+    if found is None:
+        return reader.fail(key, unknown % {"value": text, "known": staging.known_procedures_text()})
+    return found
+
+
+def _check_pupil_cells(rows: list[_Row], columns: ColumnMap, errors: ErrorList) -> None:
+    """Refuse cells that pupil results already cover (in the store or in computed indicators)."""
+    computed = set(
+        SchoolIndicator.objects.filter(
+            source=Source.PUPILS, school_id__in={r.school.pk for r in rows},
+            year__in={r.year for r in rows},
+        ).values_list("school_id", "procedure_id", "year", "subject_id", "grade")
+    )
+    stored: set[tuple[str, str, int, str, int]] = set()
+    for code, year in {(r.procedure.code, r.year) for r in rows}:
+        schools = sorted({r.school.code for r in rows if r.procedure.code == code and r.year == year})
+        stored.update((code, year, s, subj, g) for s, subj, g in works_present(code, year, schools))
+    for r in rows:
+        key = (r.procedure.code, r.year, r.school.code, r.subject.code, r.grade)
+        if r.cell in computed or key in stored:
+            errors.add(r.row, columns.label["school_code"],
+                       _("Pupil results of this school and work are already loaded; aggregates "
+                         "cannot replace them."))
+
+
+def _indicator(r: _Row, previous: dict[tuple[int, int, int, int], float]) -> SchoolIndicator:
+    n = sum(r.counts.values())
+    fails, highs = r.counts["mark2"], r.counts["mark4"] + r.counts["mark5"]
+    fail_low, fail_high = wilson(fails, n)
+    high_low, high_high = wilson(highs, n)
+    mean_mark = sum(int(k[-1]) * v for k, v in r.counts.items()) / n
+    before = previous.get((r.school.pk, r.procedure.pk, r.subject.pk, r.grade))
+    change = None if before is None else fails / n - before
+    return SchoolIndicator(
+        school=r.school, procedure=r.procedure, year=r.year, subject=r.subject, grade=r.grade,
+        class_name="", source=Source.AGGREGATES, participants=n, **r.counts,
+        fail_share=fails / n, fail_low=fail_low, fail_high=fail_high,
+        high_share=highs / n, high_low=high_low, high_high=high_high,
+        mean_pct=r.mean_pct, mean_mark=mean_mark, fail_change=change,
+        negative_dynamics=change is not None and change >= NEGATIVE_DYNAMICS - 1e-9,
+        small_group=small_group(n), lowered=r.journal.get("lowered"),
+        confirmed=r.journal.get("confirmed"), raised=r.journal.get("raised"),
+    )
+
+
+def _apply(rows: list[_Row]) -> tuple[int, int]:
+    """Replace the aggregate rows of these cells; returns (created, replaced)."""
+    schools = {r.school.pk for r in rows}
+    years = {r.year for r in rows}
+    with transaction.atomic():
+        prior = {
+            (s, p, y, subj, g): share
+            for s, p, y, subj, g, share in SchoolIndicator.objects.filter(
+                school_id__in=schools, year__in={y - 1 for y in years}, class_name=""
+            ).values_list("school_id", "procedure_id", "year", "subject_id", "grade", "fail_share")
+        }
+        replaced = 0
+        for r in rows:
+            previous = {
+                (s, p, subj, g): share for (s, p, y, subj, g), share in prior.items()
+                if y == r.year - 1
+            }
+            school, procedure, year, subject, grade = r.cell
+            old = SchoolIndicator.objects.filter(
+                school_id=school, procedure_id=procedure, year=year, subject_id=subject,
+                grade=grade, source=Source.AGGREGATES,
+            )
+            replaced += old.filter(class_name="").count()
+            old.delete()
+            TaskIndicator.objects.filter(
+                school_id=school, procedure_id=procedure, year=year, subject_id=subject,
+                grade=grade, class_name="",
+            ).delete()
+            indicator = _indicator(r, previous)
+            indicator.save()
+            TaskIndicator.objects.bulk_create(
+                TaskIndicator(school_id=school, procedure_id=procedure, year=year,
+                              subject_id=subject, grade=grade, class_name="", task=n,
+                              participants=indicator.participants, completion=pct / 100)
+                for n, pct in sorted(r.tasks.items())
+            )
+            _update_next_year(indicator)
+    return len(rows) - replaced, replaced
+
+
+def _update_next_year(indicator: SchoolIndicator) -> None:
+    """The following year's whole-grade row of the cell now has a year to compare with."""
+    for later in SchoolIndicator.objects.filter(
+        school_id=indicator.school_id, procedure_id=indicator.procedure_id,
+        year=indicator.year + 1, subject_id=indicator.subject_id, grade=indicator.grade,
+        class_name="",
+    ):
+        later.fail_change = later.fail_share - indicator.fail_share
+        later.negative_dynamics = later.fail_change >= NEGATIVE_DYNAMICS - 1e-9
+        later.save(update_fields=["fail_change", "negative_dynamics"])

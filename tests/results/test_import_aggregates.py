@@ -1,0 +1,112 @@
+"""Importing school aggregates: counts checked, indicators written, pupil results respected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opora.core.errors import AccessDenied
+from opora.results.imports.aggregates import aggregates_import, wilson
+from opora.results.imports.results import results_import
+from opora.results.models import Scale, SchoolIndicator, TaskIndicator
+from tests.conftest import Cast
+from tests.core.imports_files import write_csv, write_xlsx
+from tests.results.results_files import (  # noqa: F401  (fixtures)
+    RESULT_HEADER,
+    _results_dir,
+    pupil,
+    vpr_math,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["procedure", "year", "school_code", "subject", "grade", "participants",
+          "mark2", "mark3", "mark4", "mark5", "mean_pct", "lowered", "confirmed", "raised",
+          "task_1_pct", "task_2_pct"]
+
+
+def row(school: str, n: int, m2: int, m3: int, m4: int, m5: int, *, year: int = 2025,
+        extra: tuple = (55.5, 3, 5, 1, 70, "40%")) -> list:
+    return ["vpr", year, school, "Математика", 5, n, m2, m3, m4, m5, *extra]
+
+
+def test_aggregates_become_school_indicators_with_intervals_and_tasks(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", [HEADER, row("1001", 40, 8, 20, 10, 2)])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert outcome.ok, [str(e) for e in outcome.errors]
+    indicator = SchoolIndicator.objects.get(school=cast.s1)
+    assert indicator.source == "aggregates" and indicator.class_name == ""
+    assert (indicator.participants, indicator.mark2, indicator.mark5) == (40, 8, 2)
+    assert indicator.fail_share == pytest.approx(0.2) and indicator.high_share == pytest.approx(0.3)
+    assert (indicator.fail_low, indicator.fail_high) == pytest.approx(wilson(8, 40))
+    assert indicator.fail_low < 0.2 < indicator.fail_high
+    assert indicator.mean_mark == pytest.approx((16 + 60 + 40 + 10) / 40)
+    assert (indicator.mean_pct, indicator.lowered, indicator.raised) == (55.5, 3, 1)
+    assert indicator.small_group == ""
+    tasks = TaskIndicator.objects.filter(school=cast.s1).order_by("task")
+    assert [(t.task, t.completion) for t in tasks] == [(1, pytest.approx(0.7)), (2, pytest.approx(0.4))]
+
+
+def test_wilson_interval_of_8_in_40_matches_the_textbook() -> None:
+    low, high = wilson(8, 40)
+    assert low == pytest.approx(0.105, abs=0.001) and high == pytest.approx(0.348, abs=0.001)
+
+
+def test_reimport_replaces_the_cell_and_compares_with_the_previous_year(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    earlier = write_csv(tmp_path / "a.csv", [HEADER, row("1001", 20, 2, 10, 8, 0, year=2024),
+                                             row("1001", 20, 2, 10, 8, 0)])
+    assert aggregates_import(actor=cast.alice, path=earlier).ok
+    corrected = write_csv(tmp_path / "b.csv", [HEADER, row("1001", 20, 5, 10, 5, 0)])
+    outcome = aggregates_import(actor=cast.alice, path=corrected)
+    assert outcome.ok and (outcome.created, outcome.updated) == (0, 1)
+    now = SchoolIndicator.objects.get(school=cast.s1, year=2025)
+    assert now.mark2 == 5 and now.small_group == "warn"
+    assert now.fail_change == pytest.approx(0.15) and now.negative_dynamics
+    assert SchoolIndicator.objects.filter(school=cast.s1).count() == 2
+
+
+def test_counts_that_do_not_add_up_and_bad_percentages_are_named(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "a.csv", [
+        HEADER,
+        row("1001", 40, 8, 20, 10, 1),
+        row("1002", 10, 1, 5, 4, 0),
+        row("7777", 10, 1, 5, 4, 0),
+        row("1002", 10, 1, 5, 4, 0, extra=("", "", "", "", 50, 50)),
+        row("1001", 10, 1, 5, 4, 0, extra=(120, "", "", "", "", "")),
+    ])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert [(e.row, e.column) for e in outcome.errors] == [
+        (2, "participants"), (4, "school_code"), (5, "school_code"), (6, "mean_pct"),
+    ]
+    assert "39" in outcome.errors[0].message and "120" in outcome.errors[3].message
+    assert "3" in outcome.errors[2].message  # the first row of the same cell
+    assert not SchoolIndicator.objects.exists()
+
+
+def test_officer_cannot_load_aggregates_of_another_municipality(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "a.csv", [HEADER, row("1003", 10, 1, 5, 4, 0)])
+    outcome = aggregates_import(actor=cast.oleg, path=path)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "school_code")]
+    with pytest.raises(AccessDenied):
+        aggregates_import(actor=cast.tom, path=path)
+
+
+def test_aggregates_do_not_overwrite_a_cell_with_pupil_results(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    pupils = write_csv(tmp_path / "p.csv", [RESULT_HEADER, pupil("1001", "p1", 8)])
+    assert results_import(actor=cast.alice, path=pupils).ok
+    path = write_csv(tmp_path / "a.csv", [HEADER, row("1001", 10, 1, 5, 4, 0),
+                                          row("1002", 10, 1, 5, 4, 0)])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "school_code")]
+    assert not SchoolIndicator.objects.filter(source="aggregates").exists()
