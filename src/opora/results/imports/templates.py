@@ -120,7 +120,7 @@ def _reference_sheet(workbook: Workbook, sections: Sequence[tuple[str, list[Colu
 
 def _values_sheet(workbook: Workbook, *, difficulties: bool) -> None:
     sheet = workbook.create_sheet(_("Accepted values"))
-    header = [_("Procedure"), _("Name"), _("Subject"), _("Name"), _("Other names")]
+    header = [_("Procedure"), _("Procedure name"), _("Subject"), _("Subject name"), _("Other names")]
     if difficulties:
         header += [_("Difficulty"), _("Also accepted")]
     sheet.append(header)
@@ -180,7 +180,7 @@ def tasks_template() -> bytes:
     workbook = Workbook()
     tasks = workbook.active
     assert tasks is not None
-    tasks.title = _("Tasks")
+    tasks.title = _("Tasks of works")
     basic, advanced = (DIFFICULTY_NAMES[d][0] for d in (Difficulty.BASIC, Difficulty.ADVANCED))
     _data_sheet(
         tasks,
