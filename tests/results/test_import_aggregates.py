@@ -12,14 +12,10 @@ from opora.results.imports.results import results_import
 from opora.results.models import Scale, SchoolIndicator, TaskIndicator
 from tests.conftest import Cast
 from tests.core.imports_files import write_csv, write_xlsx
-from tests.results.results_files import (  # noqa: F401  (fixtures)
-    RESULT_HEADER,
-    _results_dir,
-    pupil,
-    vpr_math,
-)
+from tests.results.results_files import RESULT_HEADER, pupil
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.results.results_files"]  # fixtures: reference rows, a store per test
 
 HEADER = ["procedure", "year", "school_code", "subject", "grade", "participants",
           "mark2", "mark3", "mark4", "mark5", "mean_pct", "lowered", "confirmed", "raised",

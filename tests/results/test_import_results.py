@@ -14,16 +14,10 @@ from opora.results.models import ResultPart, Scale, SchoolIndicator
 from opora.results.store import active_paths
 from tests.conftest import Cast
 from tests.core.imports_files import write_csv, write_xlsx
-from tests.results.results_files import (  # noqa: F401  (fixtures)
-    RESULT_HEADER,
-    _results_dir,
-    ege_profile,
-    pupil,
-    vpr_math,
-    vpr_russian,
-)
+from tests.results.results_files import RESULT_HEADER, pupil
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.results.results_files"]  # fixtures: reference rows, a store per test
 
 
 def stored(procedure: str = "vpr", year: int = 2025) -> list[tuple]:

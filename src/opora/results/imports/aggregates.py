@@ -7,7 +7,6 @@ already has pupil results is refused: those figures come from the pupils themsel
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from opora.analytics.intervals import wilson
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
@@ -81,25 +81,6 @@ class _Row:
     @property
     def cell(self) -> tuple[int, int, int, int, int]:
         return (self.school.pk, self.procedure.pk, self.year, self.subject.pk, self.grade)
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    """95% Wilson interval of k successes in n (the analytics helper's, when present)."""
-    try:
-        from opora.analytics.intervals import wilson as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        low, high = shared(k, n)
-        return float(low), float(high)
-    if n == 0:
-        return 0.0, 1.0
-    z = 1.959963984540054
-    p = k / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def small_group(n: int) -> str:

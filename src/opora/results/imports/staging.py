@@ -30,12 +30,8 @@ from opora.core.imports.tabular import (
     Sheet,
     normalise,
 )
-from opora.results.models import Procedure, Scale, Subject
-
-try:  # the shared scoring and name lookup; private equivalents below until it exists
-    from opora.results import reference
-except ImportError:  # pragma: no cover
-    reference = None  # type: ignore[assignment]
+from opora.results import reference
+from opora.results.models import Procedure, Scale
 
 BATCH_ROWS = 50_000
 _TASK_HEADER = re.compile(r"^(?:task|задание|з)\s*№?\s*(\d{1,3})(?:\s*pct|\s*%)?$")
@@ -171,58 +167,28 @@ Finder = Callable[[str], Any]
 
 
 def procedure_finder() -> Finder:
-    """Find a procedure by code or name (reference.py's index when present)."""
-    if reference is not None:
-        return reference.ProcedureIndex.load().find
-    found: dict[str, Procedure] = {}
-    for procedure in Procedure.objects.all():
-        found.setdefault(normalise(procedure.code), procedure)
-        found.setdefault(normalise(procedure.name), procedure)
-    return lambda text: found.get(normalise(text))
+    """Find a procedure by code or name."""
+    return reference.ProcedureIndex.load().find
 
 
 def subject_finder() -> Finder:
     """Find a subject by code, Russian name or another spelling."""
-    if reference is not None:
-        return reference.SubjectIndex.load().find
-    found: dict[str, Subject] = {}
-    subjects = list(Subject.objects.all())
-    for subject in subjects:
-        found.setdefault(normalise(subject.code), subject)
-    for subject in subjects:
-        for name in (subject.name, *(subject.aliases or [])):
-            found.setdefault(normalise(str(name)), subject)
-    return lambda text: found.get(normalise(text))
+    return reference.SubjectIndex.load().find
 
 
 def known_procedures_text() -> str:
     return ", ".join(Procedure.objects.order_by("code").values_list("code", flat=True)) or "—"
 
 
-def _score(primary_score: float) -> int | float:
-    return int(primary_score) if float(primary_score).is_integer() else primary_score
-
-
 def mark_for(scale: Scale, primary_score: float) -> int | None:
     """The mark 2–5 a primary score gets, or None when the scale has no mark boundaries."""
-    if reference is not None:
-        return reference.mark_for(scale, _score(primary_score))  # type: ignore[arg-type]
-    if None in (scale.mark3_from, scale.mark4_from, scale.mark5_from):
-        return None
-    for mark, bound in ((5, scale.mark5_from), (4, scale.mark4_from), (3, scale.mark3_from)):
-        if bound is not None and primary_score >= bound:
-            return mark
-    return 2
+    score = int(primary_score) if float(primary_score).is_integer() else primary_score
+    return reference.mark_for(scale, score)  # type: ignore[arg-type]
 
 
 def test_score_for(scale: Scale, primary_score: float) -> int | None:
-    """The test score of a primary score by the scale's table (fractions round down)."""
-    if reference is not None:
-        return reference.test_score_for(scale, int(primary_score))  # type: ignore[arg-type]
-    table = scale.test_table
-    if not table or not 0 <= int(primary_score) < len(table):
-        return None
-    return int(table[int(primary_score)])
+    """The test score of a primary score by the scale's table (a fraction rounds down)."""
+    return reference.test_score_for(scale, int(primary_score))  # type: ignore[arg-type]
 
 
 test_score_for.__test__ = False  # type: ignore[attr-defined]
