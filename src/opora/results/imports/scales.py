@@ -11,7 +11,7 @@ reference lists) are skipped and named in the summary.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,8 +116,9 @@ def scales_import(*, actor: User, path: Path, progress: Progress | None = None) 
     parsed = _Parsed()
     reader = _Reader(ProcedureIndex.load(), SubjectIndex.load(), errors, parsed, progress)
     try:
-        for name, sheet, prefix in _sheets(path):
-            reader.read(name, sheet, prefix)
+        with closing(_sheets(path)) as sheets:  # closes the file even if a sheet is rejected
+            for name, sheet, prefix in sheets:
+                reader.read(name, sheet, prefix)
     except FileRejected as exc:
         return rejected(exc.errors)
     if not parsed.scales and not parsed.tables and not errors:
