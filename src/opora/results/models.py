@@ -119,6 +119,8 @@ class TaskSpec(models.Model):
     skill = models.TextField(_("checked skill"), blank=True)
     codifier = models.CharField(_("codifier codes"), max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scale", "number"]
         verbose_name = _("task")

@@ -28,6 +28,7 @@ from opora.core.imports.tabular import (
     map_columns,
     open_sheet,
 )
+from opora.core.imports.upsert import upsert
 from opora.core.models import User
 from opora.results.imports.common import (
     WORK_COLUMNS,
@@ -192,39 +193,26 @@ def _scales(works: dict[WorkKey, _WorkTasks], columns: ColumnMap, errors: ErrorL
 
 @transaction.atomic
 def _apply(actor: User, works: dict[WorkKey, _WorkTasks], scales: dict[WorkKey, Scale]) -> ImportOutcome:
-    # TaskSpec keeps no history of its own (yet); counts follow the shared upsert's rules:
-    # a task equal to the stored one is left alone.
     outcome = ImportOutcome()
     stored: dict[tuple[int, int], TaskSpec] = {
         (t.scale_id, t.number): t for t in TaskSpec.objects.filter(scale__in=scales.values())
     }
-    to_create: list[TaskSpec] = []
-    to_update: list[TaskSpec] = []
-    changed: set[str] = set()
     keep: set[int] = set()
+    items = []
     for key, entry in works.items():
         scale = scales[key]
         for task in entry.tasks.values():
             current = stored.get((scale.pk, task.number))
-            values = dict(_values(task))
-            if current is None:
-                to_create.append(TaskSpec(scale=scale, number=task.number, **values))
-                continue
-            keep.add(current.pk)
-            diff = {name for name, value in values.items() if getattr(current, name) != value}
-            for name in diff:
-                setattr(current, name, values[name])
-            if diff:
-                changed |= diff
-                to_update.append(current)
-            else:
-                outcome.unchanged += 1
-    TaskSpec.objects.bulk_create(to_create)
-    if to_update:
-        TaskSpec.objects.bulk_update(to_update, sorted(changed))
-    removed = [t.pk for t in stored.values() if t.pk not in keep]
-    TaskSpec.objects.filter(pk__in=removed).delete()
-    outcome.created, outcome.updated = len(to_create), len(to_update)
+            if current is not None:
+                keep.add(current.pk)
+            items.append((current, {"scale": scale, "number": task.number}, dict(_values(task))))
+    counts = upsert(model=TaskSpec, actor=actor, items=items)
+    outcome.unchanged = counts.unchanged
+    removed = [t for t in stored.values() if t.pk not in keep]
+    for task_spec in removed:  # one by one, so each removal has its history row
+        task_spec._history_user = actor  # type: ignore[attr-defined]
+        task_spec.delete()
+    outcome.created, outcome.updated = counts.created, counts.updated
     if removed:
         outcome.notes.append(
             ngettext(
