@@ -140,10 +140,15 @@ def test_pupil_results_supersede_school_aggregates_of_the_same_cell(cast: Cast, 
               "high_share": 0.0, "high_low": 0.0, "high_high": 0.1, "participants": 10}
     SchoolIndicator.objects.create(school=cast.s1, **common)
     SchoolIndicator.objects.create(school=cast.s2, **common)
-    write_part(store, grade_rows("1001", [20, 20]))
+    for school in (cast.s1, cast.s2):
+        TaskIndicator.objects.create(school=school, procedure=scale.procedure, year=2025, subject=scale.subject,
+                                     grade=5, task=1, participants=10, completion=0.1)
+    write_part(store, grade_rows("1001", [20, 20], tasks=[1, 2]))
     indicators_refresh(procedure_code="vpr", year=2025)
     assert SchoolIndicator.objects.get(school=cast.s1).source == Source.PUPILS
+    assert TaskIndicator.objects.get(school=cast.s1, task=1).completion == 1.0
     assert SchoolIndicator.objects.get(school=cast.s2).source == Source.AGGREGATES
+    assert TaskIndicator.objects.get(school=cast.s2, task=1).completion == 0.1  # kept with its form
 
 
 def test_refresh_of_an_unknown_procedure_is_refused_in_russian(db: None, store: Path) -> None:

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from opora.analytics.connection import connection
@@ -189,10 +189,15 @@ def indicators_refresh(
     skipped = sorted(codes - schools.keys())
     counts = {"grades": 0, "classes": 0, "tasks": 0}
     with transaction.atomic():
-        SchoolIndicator.objects.filter(procedure=procedure, year=year, source=Source.PUPILS).delete()
-        TaskIndicator.objects.filter(procedure=procedure, year=year).delete()
         if not grades.empty:
             _drop_superseded_aggregates(grades, procedure, year, schools, subjects)
+        SchoolIndicator.objects.filter(procedure=procedure, year=year, source=Source.PUPILS).delete()
+        # Task rows of schools known only by aggregate forms stay with their aggregates row.
+        from_aggregates = SchoolIndicator.objects.filter(
+            procedure=procedure, year=year, source=Source.AGGREGATES, school=OuterRef("school"),
+            subject=OuterRef("subject"), grade=OuterRef("grade"), class_name=OuterRef("class_name"),
+        )
+        TaskIndicator.objects.filter(procedure=procedure, year=year).exclude(Exists(from_aggregates)).delete()
         report(3, STEPS)
         for key, frame in (("grades", grades), ("classes", classes)):
             if frame.empty:
