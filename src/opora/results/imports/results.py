@@ -71,11 +71,7 @@ class ResultsOutcome(ImportOutcome):
         if not self.ok:
             return super().summary
         lines = [
-            ngettext(
-                "pupil results loaded: %(rows)d (schools: %(schools)d)",
-                "pupil results loaded: %(rows)d (schools: %(schools)d)",
-                self.rows,
-            )
+            _("pupil results loaded: %(rows)d (schools: %(schools)d)")
             % {"rows": self.rows, "schools": self.schools},
             _("earlier results replaced: %(count)d") % {"count": self.replaced},
         ]
