@@ -25,8 +25,9 @@ def test_cli_reference_is_generated_from_the_current_help() -> None:
 
 
 def test_every_environment_setting_is_documented_for_administrators() -> None:
-    settings_source = (ROOT / "src" / "opora" / "settings.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'"(OPORA_[A-Z_]+|DATABASE_URL)"', settings_source))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "opora").rglob("*.py"))
+    names = set(re.findall(r'environ(?:\.get)?\(\s*"(OPORA_[A-Z_]+|DATABASE_URL)"', sources))
+    names |= set(re.findall(r'env_(?:bool|list)\("(OPORA_[A-Z_]+)"', sources))
     guide = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
     undocumented = sorted(n for n in names if n not in guide)
     assert names and undocumented == []

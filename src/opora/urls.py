@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", include("opora.core.urls_imports")),
     path("jobs/", include("opora.jobs.urls")),
     path("results/", include("opora.results.urls_pages")),
+    path("results/", include("opora.results.urls")),
     path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -96,7 +96,15 @@ def test_school_results_page_shows_years_tasks_and_neighbours(cast: Cast, result
     assert tasks[1]["municipality"] == pytest.approx((60 * 0.40 + 8 * 0.80) / 68)
     assert tasks[1]["region"] == pytest.approx((60 * 0.40 + 8 * 0.80 + 80 * 0.90) / 148)
     assert tasks[1]["status"] == "not_achieved" and tasks[2]["status"] == "not_achieved"
-    assert "Умение считать" in response.content.decode()
+    assert response.context["deficits"] == ["Текстовые задачи", "Умение считать"]
+    assert "Умения с системными дефицитами" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_task_near_the_bar_is_marked_as_at_the_boundary(cast: Cast, results: Scale) -> None:
+    TaskIndicator.objects.filter(school=cast.s3, task=1).update(completion=0.61)
+    tasks = {t["task"]: t for t in client_for(cast.vera).get("/results/schools/1003/").context["tasks"]}
+    assert tasks[1]["status"] == "uncertain" and tasks[2]["status"] == "achieved"
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from tests.conftest import Cast
 from tests.core.imports_files import write_csv
 from tests.results.results_files import RESULT_HEADER, pupil
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.results.imports_urls")]
+pytestmark = [pytest.mark.django_db]
 pytest_plugins = ["tests.results.results_files"]
 
 

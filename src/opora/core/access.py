@@ -182,9 +182,19 @@ def can_on_school(user: User | AnonymousUser, perm: Perm, school: School) -> boo
     return False
 
 
+def member_school_ids(user: User | AnonymousUser) -> list[int] | None:
+    """Schools where the user holds a role at the school itself (head, teacher, observer of it).
+
+    Their classes (a handful of pupils each) are shown only to them; None means every school.
+    """
+    if is_superuser(user):
+        return None
+    return sorted({a.school_id for a in assignments(user) if a.school_id})
+
+
 def is_school_member(user: User | AnonymousUser, school: School) -> bool:
-    """Holds a role at the school itself (head, teacher, observer of it): sees its classes."""
-    return is_superuser(user) or any(a.school_id == school.pk for a in assignments(user))
+    ids = member_school_ids(user)
+    return ids is None or school.pk in ids
 
 
 def can_on_municipality(user: User | AnonymousUser, perm: Perm, municipality: Municipality) -> bool:

@@ -210,6 +210,9 @@ class SchoolIndicator(models.Model):
             models.Index(fields=["school", "procedure", "year"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade}{self.class_name}"
+
 
 class TaskIndicator(models.Model):
     """Completion of one task (mean of score / max) by a school's grade or class."""
@@ -232,3 +235,6 @@ class TaskIndicator(models.Model):
             )
         ]
         indexes = [models.Index(fields=["procedure", "year", "subject", "grade", "task"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade} №{self.task}"

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from opora.analytics.tasks import achievement, systemic_deficits
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import School, User
@@ -118,6 +120,7 @@ def task_rows(school: School, *, procedure: str, subject: str, grade: int, year:
     own = {t.task: t for t in base.filter(school=school)}
     if not own:
         return []
+    # Reference figures over every school of the territory, weighted by participants.
     municipal = _weighted(base.filter(school__municipality_id=school.municipality_id))
     regional = _weighted(base.filter(school__municipality__region_id=school.municipality.region_id))
     specs = {
@@ -142,9 +145,17 @@ def task_rows(school: School, *, procedure: str, subject: str, grade: int, year:
     ]
 
 
-def achievement(completion: float, difficulty: str) -> str:
-    """FIOKO's rule: achieved at ≥ 60% (basic) or ≥ 30% (advanced, high), ±3 / ±1.5 points unsure."""
-    bar, zone = (0.60, 0.03) if difficulty == "basic" else (0.30, 0.015)
-    if abs(completion - bar) <= zone:
-        return "uncertain"
-    return "achieved" if completion > bar else "not_achieved"
+def deficit_skills(rows: list[dict[str, Any]]) -> list[str]:
+    """Skills whose tasks are mostly not achieved by the school (systemic deficits)."""
+    frame = pd.DataFrame(
+        [
+            {"task": r["task"], "skill": r["spec"].skill, "status": r["status"]}
+            for r in rows
+            if r["spec"] is not None
+        ],
+        columns=["task", "skill", "status"],
+    )
+    if frame.empty:
+        return []
+    found = systemic_deficits(frame, keys=())
+    return sorted(found.loc[found["deficit"], "skill"])

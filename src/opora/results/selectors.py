@@ -1,7 +1,7 @@
 """Scoped reads of the indicator rollups, for the CLI, the API and pages.
 
 Schools come from `core.access`. Class rows (`class_name != ''`) are shown only to the school's
-own head and teachers (and the installation administrator): a class is a handful of pupils.
+own users (`access.member_school_ids`): a class is a handful of pupils.
 Territory aggregates are computed in the database, one aggregate query per call.
 """
 
@@ -15,19 +15,14 @@ from django.db.models.functions import Cast
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.models import Role, User
+from opora.core.models import User
 from opora.results.models import SchoolIndicator, TaskIndicator
 
 UserLike = User | AnonymousUser
 
-CLASS_ROLES = frozenset({Role.SCHOOL_HEAD, Role.TEACHER})
-
-
 def class_school_ids(user: UserLike) -> list[int] | None:
     """Schools whose classes the user sees; None means every school."""
-    if access.is_superuser(user):
-        return None
-    return sorted({a.school_id for a in access.assignments(user) if a.school_id and a.role in CLASS_ROLES})
+    return access.member_school_ids(user)
 
 
 def _class_filter(user: UserLike, classes: bool) -> Q | None:

@@ -1,4 +1,4 @@
-"""Background tasks of the results app: pupil results and aggregates imports as Jobs."""
+"""Background tasks of the results app: the imports of scales, tasks, results and aggregates."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from opora.core.tasks import run_import
 from opora.jobs.models import Job
 from opora.results.imports.aggregates import aggregates_import
 from opora.results.imports.results import results_import
+from opora.results.imports.scales import scales_import
+from opora.results.imports.tasks import tasks_import
 
 
 def _results_for_job(job_id: str, **kwargs: Any) -> ImportOutcome:
@@ -27,3 +29,13 @@ def import_results_task(job_id: str) -> None:
 @task()
 def import_aggregates_task(job_id: str) -> None:
     run_import(job_id, aggregates_import)
+
+
+@task()
+def import_scales_task(job_id: str) -> None:
+    run_import(job_id, scales_import)
+
+
+@task()
+def import_tasks_task(job_id: str) -> None:
+    run_import(job_id, tasks_import)

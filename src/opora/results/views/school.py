@@ -25,12 +25,17 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
         procedure, subject, grade = wanted if wanted in works else works[0]
         years = pages.school_years(school, procedure=procedure, subject=subject, grade=grade)
         latest = years[0] if years else None
+        tasks = (
+            pages.task_rows(school, procedure=procedure, subject=subject, grade=grade, year=latest.year)
+            if latest
+            else []
+        )
         context.update(
             selected=(procedure, subject, grade),
             years=years,
             latest=latest,
-            tasks=pages.task_rows(school, procedure=procedure, subject=subject, grade=grade,
-                                  year=latest.year) if latest else [],
+            tasks=tasks,
+            deficits=pages.deficit_skills(tasks),
             classes=pages.school_classes(school, procedure=procedure, subject=subject, grade=grade,
                                          year=latest.year)
             if latest and access.is_school_member(request.user, school) else [],
