@@ -163,3 +163,24 @@ def test_refresh_reports_progress_to_the_end(cast: Cast, store: Path) -> None:
     seen: list[tuple[int, int]] = []
     indicators_refresh(procedure_code="vpr", year=2025, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] and len(seen) >= 3
+
+
+def test_refresh_stores_task_completion_by_mark_group_and_the_page_marks_crossings(
+    cast: Cast, store: Path
+) -> None:
+    from django.test import Client
+
+    from opora.results.models import TaskMarkGroup
+
+    vpr_math()
+    # Five pupils with mark 3 (score 10) solve task 1; five with mark 4 (score 13) fail it.
+    write_part(store, grade_rows("1001", [10] * 5, tasks=[1, 0]) + grade_rows("1001", [13] * 5, tasks=[0, 2]))
+    indicators_refresh(procedure_code="vpr", year=2025)
+    groups = {(g.mark, g.task): g.completion for g in TaskMarkGroup.objects.filter(school=cast.s1)}
+    assert groups == {(3, 1): 1.0, (3, 2): 0.0, (4, 1): 0.0, (4, 2): 1.0}
+    client = Client()
+    client.force_login(cast.sam)
+    page = client.get("/results/schools/1001/")
+    rows = {r["task"]: r for r in page.context["groups"]["rows"]}
+    assert rows[1]["crossed"] and not rows[2]["crossed"]
+    assert page.context["groups"]["crossings"] == 1

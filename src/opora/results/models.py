@@ -238,3 +238,32 @@ class TaskIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade} №{self.task}"
+
+
+class TaskMarkGroup(models.Model):
+    """Completion of one task by the pupils of a school's grade who got one mark (2, 3, 4 or 5).
+
+    A lower mark group doing better on a task than a higher one is an anomaly worth a look.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    grade = models.PositiveSmallIntegerField(validators=GRADE_VALIDATORS)
+    mark = models.PositiveSmallIntegerField(validators=[MinValueValidator(2), MaxValueValidator(5)])
+    task = models.PositiveSmallIntegerField()
+    participants = models.PositiveIntegerField()
+    completion = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "procedure", "year", "subject", "grade", "mark", "task"],
+                name="task_mark_group_unique_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["procedure", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade} «{self.mark}» {self.task}"

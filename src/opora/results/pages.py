@@ -14,11 +14,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 
-from opora.analytics.tasks import achievement, systemic_deficits
+from opora.analytics.tasks import achievement, mark_group_crossings, systemic_deficits
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import School, User
-from opora.results.models import Procedure, Scale, SchoolIndicator, Subject, TaskIndicator, TaskSpec
+from opora.results.models import (
+    Procedure,
+    Scale,
+    SchoolIndicator,
+    Subject,
+    TaskIndicator,
+    TaskMarkGroup,
+    TaskSpec,
+)
 
 UserLike = User | AnonymousUser
 
@@ -159,3 +167,42 @@ def deficit_skills(rows: list[dict[str, Any]]) -> list[str]:
         return []
     found = systemic_deficits(frame, keys=())
     return sorted(found.loc[found["deficit"], "skill"])
+
+
+# Groups smaller than this are left out of the crossings: one pupil's slip is not an anomaly.
+MIN_GROUP = 5
+
+
+def mark_groups(school: School, *, procedure: str, subject: str, grade: int, year: int) -> dict[str, Any]:
+    """Task completion by pupils grouped by mark, with the crossings (a lower mark group doing
+    better on a task than a higher one) marked."""
+    rows = list(
+        TaskMarkGroup.objects.filter(
+            school=school, procedure__code=procedure, subject__code=subject, grade=grade, year=year
+        ).values("task", "mark", "completion", "participants")
+    )
+    if not rows:
+        return {}
+    frame = pd.DataFrame(rows)
+    big = frame[frame["participants"] >= MIN_GROUP]
+    crossed: set[tuple[int, int]] = set()
+    if not big.empty:
+        for c in mark_group_crossings(big, keys=()).itertuples(index=False):
+            crossed |= {(int(c.task), int(c.lower_mark)), (int(c.task), int(c.higher_mark))}
+    marks = sorted({int(m) for m in frame["mark"]})
+    cells = {(int(r["task"]), int(r["mark"])): r for r in rows}
+    table = [
+        {
+            "task": task,
+            "cells": [
+                {"completion": cells[(task, m)]["completion"] if (task, m) in cells else None,
+                 "crossed": (task, m) in crossed}
+                for m in marks
+            ],
+            "crossed": any((task, m) in crossed for m in marks),
+        }
+        for task in sorted({int(t) for t in frame["task"]})
+    ]
+    sizes = frame.groupby("mark")["participants"].max().to_dict()
+    return {"marks": marks, "sizes": [int(sizes[m]) for m in marks], "rows": table,
+            "crossings": sum(1 for r in table if r["crossed"])}

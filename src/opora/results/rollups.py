@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from opora.analytics.connection import connection
 from opora.analytics.dynamics import NEGATIVE_DYNAMICS_BAR
 from opora.analytics.indicators import scales_table, school_indicators
-from opora.analytics.tasks import task_completion, task_specs_table
+from opora.analytics.tasks import task_completion, task_completion_by_mark, task_specs_table
 from opora.core.errors import ValidationFailed
 from opora.core.models import School
 from opora.results.models import (
@@ -33,6 +33,7 @@ from opora.results.models import (
     Source,
     Subject,
     TaskIndicator,
+    TaskMarkGroup,
     TaskSpec,
 )
 
@@ -128,6 +129,20 @@ def _task_rows(frame: pd.DataFrame, procedure: Procedure, year: int, schools: di
         )
 
 
+def _mark_group_rows(frame: pd.DataFrame, procedure: Procedure, year: int, schools: dict[str, int],
+                     subjects: dict[str, int]) -> Iterator[TaskMarkGroup]:
+    for r in frame.itertuples(index=False):
+        school_id = schools.get(r.school_code)
+        subject_id = subjects.get(r.subject)
+        if school_id is None or subject_id is None:
+            continue
+        yield TaskMarkGroup(
+            school_id=school_id, procedure=procedure, year=year, subject_id=subject_id,
+            grade=int(r.grade), mark=int(r.mark), task=int(r.task),
+            participants=int(r.participants), completion=float(r.completion),
+        )
+
+
 def fail_change_refresh(*, procedure: Procedure, year: int) -> None:
     """Set fail_change / negative_dynamics of `year`'s rows against `year − 1`, from the stored
     rollups of both sources, in two UPDATE statements (no row leaves the database).
@@ -153,6 +168,7 @@ def _frames(paths: list[Path], procedure: Procedure, year: int) -> tuple[pd.Data
         school_indicators(results, scales, by_class=True).to_pandas(),
         task_completion(results, specs, by_class=False).to_pandas(),
         task_completion(results, specs, by_class=True).to_pandas(),
+        task_completion_by_mark(results, scales, specs).to_pandas(),
     )
 
 
@@ -180,7 +196,7 @@ def indicators_refresh(
                                % {"files": ", ".join(missing)})
     report(1, STEPS)
     empty = pd.DataFrame()
-    grades, classes, tasks, class_tasks = _frames(paths, procedure, year) if paths else (empty,) * 4
+    grades, classes, tasks, class_tasks, by_mark = _frames(paths, procedure, year) if paths else (empty,) * 5
     report(2, STEPS)
 
     codes = set(grades["school_code"]) if not grades.empty else set()
@@ -212,6 +228,10 @@ def indicators_refresh(
             for task_batch in _batches(_task_rows(frame, procedure, year, schools, subjects)):
                 TaskIndicator.objects.bulk_create(task_batch)
                 counts["tasks"] += len(task_batch)
+        TaskMarkGroup.objects.filter(procedure=procedure, year=year).delete()
+        if not by_mark.empty:
+            for group_batch in _batches(_mark_group_rows(by_mark, procedure, year, schools, subjects)):
+                TaskMarkGroup.objects.bulk_create(group_batch)
         report(5, STEPS)
         fail_change_refresh(procedure=procedure, year=year)
         fail_change_refresh(procedure=procedure, year=year + 1)

@@ -36,6 +36,8 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
             latest=latest,
             tasks=tasks,
             deficits=pages.deficit_skills(tasks),
+            groups=pages.mark_groups(school, procedure=procedure, subject=subject, grade=grade,
+                                     year=latest.year) if latest else {},
             classes=pages.school_classes(school, procedure=procedure, subject=subject, grade=grade,
                                          year=latest.year)
             if latest and access.is_school_member(request.user, school) else [],
