@@ -266,4 +266,5 @@ class TaskMarkGroup(models.Model):
         indexes = [models.Index(fields=["procedure", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade} «{self.mark}» {self.task}"
+        work = f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade}"
+        return f"{work}: «{self.mark}» {self.task}"
