@@ -132,3 +132,15 @@ def test_territory_table_does_not_query_per_school(
     with django_assert_max_num_queries(12):
         response = c.get("/results/indicators/")
     assert len(response.context["page"].object_list) == 50
+
+
+@pytest.mark.django_db
+def test_school_results_show_the_grade_4_to_5_drop_of_the_cohort(cast: Cast, results: Scale) -> None:
+    grade4 = Scale.objects.create(procedure=results.procedure, year=2024, subject=results.subject, grade=4,
+                                  max_score=20, mark3_from=7, mark4_from=12, mark5_from=16)
+    row = indicator(cast.s1, grade4, year=2024, n=50, fails=2)
+    SchoolIndicator.objects.filter(pk=row.pk).update(high_share=0.70)
+    SchoolIndicator.objects.filter(school=cast.s1, year=2025, grade=5, class_name="").update(high_share=0.25)
+    transition = client_for(cast.sam).get("/results/schools/1001/").context["transition"]
+    assert [(t["year"], t["subject"]) for t in transition] == [(2025, "Математика")]
+    assert transition[0]["drop"] == pytest.approx(0.45)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from opora.analytics.dynamics import transition_drop
 from opora.analytics.tasks import achievement, mark_group_crossings, systemic_deficits
 from opora.core import access
 from opora.core.access import Perm
@@ -206,3 +207,26 @@ def mark_groups(school: School, *, procedure: str, subject: str, grade: int, yea
     sizes = frame.groupby("mark")["participants"].max().to_dict()
     return {"marks": marks, "sizes": [int(sizes[m]) for m in marks], "rows": table,
             "crossings": sum(1 for r in table if r["crossed"])}
+
+
+def transition(school: School) -> list[dict[str, Any]]:
+    """The grade 4 → 5 drop: quality (share of «4» and «5») of the same cohort in ВПР grade 4
+    of year Y−1 and grade 5 of year Y, for the latest year that has both."""
+    rows = list(
+        SchoolIndicator.objects.filter(school=school, procedure__code="vpr", grade__in=(4, 5), class_name="")
+        .values("year", "grade", "participants", "high_share", "subject__code", "subject__name")
+    )
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows).rename(columns={"subject__code": "subject"})
+    frame = frame.assign(school_code=school.code, procedure="vpr", class_name="")
+    names = dict(zip(frame["subject"], frame["subject__name"], strict=False))
+    for year in sorted(set(frame["year"]), reverse=True):
+        drop = transition_drop(frame, year=year)
+        if not drop.empty:
+            return [
+                {"year": year, "subject": names[r.subject], "before": r.quality_before,
+                 "after": r.quality_after, "drop": r.drop}
+                for r in drop.itertuples(index=False)
+            ]
+    return []

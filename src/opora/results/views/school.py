@@ -15,7 +15,7 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
     if school is None:
         raise Http404
     works = pages.school_works(school)
-    context: dict = {"school": school, "works": works}
+    context: dict = {"school": school, "works": works, "transition": pages.transition(school)}
     if works:
         wanted = (
             request.GET.get("procedure", ""),
