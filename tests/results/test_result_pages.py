@@ -144,3 +144,21 @@ def test_school_results_show_the_grade_4_to_5_drop_of_the_cohort(cast: Cast, res
     transition = client_for(cast.sam).get("/results/schools/1001/").context["transition"]
     assert [(t["year"], t["subject"]) for t in transition] == [(2025, "Математика")]
     assert transition[0]["drop"] == pytest.approx(0.45)
+
+
+@pytest.mark.django_db
+def test_pooled_results_weigh_subjects_and_grades_by_participants(cast: Cast, results: Scale) -> None:
+    rus, _ = Subject.objects.get_or_create(code="rus", defaults={"name": "Русский язык"})
+    rus_work = Scale.objects.create(procedure=results.procedure, year=2025, subject=rus, grade=5, max_score=20,
+                                    mark3_from=7, mark4_from=12, mark5_from=16)
+    indicator(cast.s1, rus_work, year=2025, n=40, fails=4)  # maths: 21 of 60 fail
+    c = client_for(cast.sam)
+    page = c.get("/results/pooled/", {"year": 2025, "procedure": "vpr", "subjects": ["math", "rus"], "grades": [5]})
+    [row] = page.context["page"].object_list
+    assert row["school"].code == "1001" and row["participants"] == 100
+    assert row["fail_share"] == pytest.approx(25 / 100)
+    only_rus = c.get("/results/pooled/", {"year": 2025, "procedure": "vpr", "subjects": ["rus"]})
+    assert only_rus.context["page"].object_list[0]["fail_share"] == pytest.approx(0.1)
+    export = c.get("/results/pooled/", {"year": 2025, "subjects": ["math", "rus"], "format": "xlsx"})
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert list(sheet.iter_rows(values_only=True))[1][:5] == ("1001", cast.s1.name, cast.m1.name, 100, 25.0)

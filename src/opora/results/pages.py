@@ -15,6 +15,7 @@ from django.db.models import F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from opora.analytics.dynamics import transition_drop
+from opora.analytics.indicators import pooled
 from opora.analytics.tasks import achievement, mark_group_crossings, systemic_deficits
 from opora.core import access
 from opora.core.access import Perm
@@ -230,3 +231,34 @@ def transition(school: School) -> list[dict[str, Any]]:
                 for r in drop.itertuples(index=False)
             ]
     return []
+
+
+def pooled_table(
+    user: UserLike, *, procedure: Procedure, year: int, subjects: list[str], grades: list[int],
+    municipality: int | None = None,
+) -> list[dict[str, Any]]:
+    """Each visible school's indicators pooled (N-weighted) over the chosen subjects and grades,
+    worst fail share first. Reads whole-grade rollups only."""
+    qs = SchoolIndicator.objects.filter(
+        school__in=access.schools_for(user, Perm.VIEW_SCHOOL), procedure=procedure, year=year,
+        subject__code__in=subjects, grade__in=grades, class_name="",
+    )
+    if municipality:
+        qs = qs.filter(school__municipality_id=municipality)
+    rows = list(qs.values(
+        "school__code", "subject__code", "grade", "participants", "fail_share", "high_share",
+        "mean_pct", "mean_mark", "mark2", "mark3", "mark4", "mark5",
+    ))
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows).rename(columns={"school__code": "school_code", "subject__code": "subject"})
+    frame = frame.assign(procedure=procedure.code, year=year, class_name="")
+    result = pooled(frame).sort_values(["fail_share", "school_code"], ascending=[False, True])
+    schools = {
+        s.code: s
+        for s in School.objects.filter(code__in=list(result["school_code"])).select_related("municipality")
+    }
+    return [
+        {**{k: (None if pd.isna(v) else v) for k, v in r._asdict().items()}, "school": schools[r.school_code]}
+        for r in result.itertuples(index=False)
+    ]
