@@ -1,6 +1,7 @@
 """Opora benchmark: load the national demo (~40,000 schools) and time the school list.
 
     make bench                      # or: .venv/bin/python benchmarks/run.py [--size …] [--runs N]
+    .venv/bin/python benchmarks/run.py results [--rows N]   # results store: see results.py
 
 Uses a fresh SQLite file in a temporary directory, or the database in DATABASE_URL (which must
 be empty: the benchmark refuses to write into a database that already holds schools).
@@ -18,6 +19,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+if __name__ == "__main__" and sys.argv[1:2] == ["results"]:
+    # `run.py results …`: the results benchmark (benchmarks/results.py) sets up its own processes.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from results import main as results_main
+
+    sys.exit(results_main(sys.argv[2:]))
 
 # Settings read OPORA_VAR_DIR at import, so both must be set before django.setup().
 _TMP = tempfile.mkdtemp(prefix="opora-bench-")

@@ -32,7 +32,7 @@ class ResultsSummary:
     patterns: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _reference() -> tuple[dict[str, Procedure], dict[str, Subject]]:
+def reference_ensure() -> tuple[dict[str, Procedure], dict[str, Subject]]:
     """The demo's procedures and subjects; created only if the reference migration has not."""
     procedures = {
         code: Procedure.objects.get_or_create(code=code, defaults={"name": name, "score_kind": kind})[0]
@@ -45,7 +45,7 @@ def _reference() -> tuple[dict[str, Procedure], dict[str, Subject]]:
     return procedures, subjects
 
 
-def _scales_load(rows: list[ScaleRow], procedures: dict[str, Procedure], subjects: dict[str, Subject]) -> int:
+def scales_load(rows: list[ScaleRow], procedures: dict[str, Procedure], subjects: dict[str, Subject]) -> int:
     """Create the scales (and their tasks) that do not exist yet; existing ones are kept."""
     existing = set(Scale.objects.values_list("procedure__code", "year", "subject__code", "grade"))
     new = [row for row in rows if row.key not in existing]
@@ -112,9 +112,9 @@ def patterns_path() -> Path:
 def results_load(territory: Territory, *, seed: int, progress: Progress | None = None) -> ResultsSummary:
     """Generate and store three years of ВПР, ОГЭ and ЕГЭ for the schools of `territory`."""
     generated: DemoResults = generate_results(territory, seed)
-    procedures, subjects = _reference()
+    procedures, subjects = reference_ensure()
     summary = ResultsSummary(patterns=generated.patterns, rows=generated.rows)
-    summary.scales = _scales_load(generated.scales, procedures, subjects)
+    summary.scales = scales_load(generated.scales, procedures, subjects)
     files: list[PartFile] = [
         part_write(procedure_code=code, year=year, batches=table.to_batches(BATCH_ROWS))
         for (code, year), table in sorted(generated.tables.items())
