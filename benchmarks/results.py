@@ -58,7 +58,11 @@ def _regions(seed: int) -> Iterator[Any]:
         schools = [s for s in nation.schools if s.municipality_code in codes]
         school_codes = {s.code for s in schools}
         yield Territory(
-            size="national", seed=seed, regions=[region], municipalities=munis, schools=schools,
+            size="national",
+            seed=seed,
+            regions=[region],
+            municipalities=munis,
+            schools=schools,
             passports=[p for p in nation.passports if p.school_code in school_codes],
         )
 
@@ -96,10 +100,17 @@ def _scale_rows() -> list[dict[str, Any]]:
 
     return [
         {
-            "procedure": s.procedure, "year": s.year, "subject": s.subject, "grade": s.grade,
-            "score_kind": PROCEDURES[s.procedure][1], "max_score": float(s.max_score),
-            "mark3_from": s.mark3_from, "mark4_from": s.mark4_from, "mark5_from": s.mark5_from,
-            "min_score": s.min_score, "high_bar": s.high_bar,
+            "procedure": s.procedure,
+            "year": s.year,
+            "subject": s.subject,
+            "grade": s.grade,
+            "score_kind": PROCEDURES[s.procedure][1],
+            "max_score": float(s.max_score),
+            "mark3_from": s.mark3_from,
+            "mark4_from": s.mark4_from,
+            "mark5_from": s.mark5_from,
+            "min_score": s.min_score,
+            "high_bar": s.high_bar,
             "test_table": list(s.test_table) if s.test_table else None,
         }
         for s in demo_scales((YEAR,))
@@ -109,11 +120,20 @@ def _scale_rows() -> list[dict[str, Any]]:
 def _scales_arrow() -> pa.Table:
     frame = _scale_rows()
     schema = pa.schema(
-        [("procedure", pa.string()), ("year", pa.int16()), ("subject", pa.string()),
-         ("grade", pa.int8()), ("score_kind", pa.string()), ("max_score", pa.float64()),
-         ("mark3_from", pa.float64()), ("mark4_from", pa.float64()), ("mark5_from", pa.float64()),
-         ("min_score", pa.float64()), ("high_bar", pa.float64()),
-         ("test_table", pa.list_(pa.int16()))]
+        [
+            ("procedure", pa.string()),
+            ("year", pa.int16()),
+            ("subject", pa.string()),
+            ("grade", pa.int8()),
+            ("score_kind", pa.string()),
+            ("max_score", pa.float64()),
+            ("mark3_from", pa.float64()),
+            ("mark4_from", pa.float64()),
+            ("mark5_from", pa.float64()),
+            ("min_score", pa.float64()),
+            ("high_bar", pa.float64()),
+            ("test_table", pa.list_(pa.int16())),
+        ]
     )
     return pa.Table.from_pylist(frame, schema=schema)
 
@@ -206,10 +226,33 @@ def _sample(data: Path, rows: int) -> pa.Table:
 def _file_rows(table: pa.Table) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of a results file as a user brings it: one task_N column per task."""
     width = max(len(t) for t in table.column("tasks").to_pylist()[:50_000])
-    header = ["procedure", "year", "school_code", "subject", "grade", "class", "pupil", "variant",
-              "primary_score", "mark", "journal_mark", *(f"task_{i}" for i in range(1, width + 1))]
-    plain = ["procedure", "year", "school_code", "subject", "grade", "class_name", "pupil",
-             "variant", "primary_score", "mark", "journal_mark"]
+    header = [
+        "procedure",
+        "year",
+        "school_code",
+        "subject",
+        "grade",
+        "class",
+        "pupil",
+        "variant",
+        "primary_score",
+        "mark",
+        "journal_mark",
+        *(f"task_{i}" for i in range(1, width + 1)),
+    ]
+    plain = [
+        "procedure",
+        "year",
+        "school_code",
+        "subject",
+        "grade",
+        "class_name",
+        "pupil",
+        "variant",
+        "primary_score",
+        "mark",
+        "journal_mark",
+    ]
 
     def rows() -> Iterator[list[Any]]:
         for batch in table.to_batches(50_000):
@@ -284,8 +327,7 @@ def measure_import(data: Path, args: argparse.Namespace, kind: str) -> dict[str,
         seconds = time.perf_counter() - started
         if not outcome.ok:
             return {"skipped": "the import rejected the file: " + "; ".join(outcome.summary[:3])}
-        return {"seconds": seconds, "rows": table.num_rows, "write_seconds": written,
-                "bytes": path.stat().st_size}
+        return {"seconds": seconds, "rows": table.num_rows, "write_seconds": written, "bytes": path.stat().st_size}
     finally:
         from django.db import connection
 
@@ -322,9 +364,20 @@ def child(name: str, data: Path, args: argparse.Namespace) -> None:
 
 
 def run_child(name: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--measure", name, "--data", str(data),
-               "--pandas-rows", str(args.pandas_rows), "--csv-rows", str(args.csv_rows),
-               "--xlsx-rows", str(args.xlsx_rows)]
+    command = [
+        sys.executable,
+        __file__,
+        "--measure",
+        name,
+        "--data",
+        str(data),
+        "--pandas-rows",
+        str(args.pandas_rows),
+        "--csv-rows",
+        str(args.csv_rows),
+        "--xlsx-rows",
+        str(args.xlsx_rows),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -340,21 +393,28 @@ def report(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="opora-bench-results-"))
     data.mkdir(parents=True, exist_ok=True)
     try:
-        print(f"Opora results benchmark: up to {args.rows:,} pupil results of {YEAR}, "
-              f"{os.cpu_count()} CPUs, data in {data}")
+        print(
+            f"Opora results benchmark: up to {args.rows:,} pupil results of {YEAR}, "
+            f"{os.cpu_count()} CPUs, data in {data}"
+        )
         if not data_files(data):
             made = generate_data(data, args.rows, args.seed)
-            print(f"generate: {made['rows']:,} rows, {made['schools']:,} schools, "
-                  f"{made['files']} Parquet files, {made['bytes'] / 2**30:.2f} GiB; "
-                  f"{made['seconds']:.1f} s ({made['rows'] / made['seconds']:,.0f} rows/s)")
+            print(
+                f"generate: {made['rows']:,} rows, {made['schools']:,} schools, "
+                f"{made['files']} Parquet files, {made['bytes'] / 2**30:.2f} GiB; "
+                f"{made['seconds']:.1f} s ({made['rows'] / made['seconds']:,.0f} rows/s)"
+            )
         else:
             print(f"reusing {len(data_files(data))} Parquet files in {data}")
         rows = sum(pq.ParquetFile(p).metadata.num_rows for p in data_files(data))
         print(f"\nschool indicators over {rows:,} rows (whole grades; each in a fresh process)")
         print(f"{'implementation':34} {'time, s':>9} {'peak RSS, GB':>13}  note")
         figures: dict[str, dict[str, Any]] = {}
-        for name, label in (("core", "analytics core (Ibis → DuckDB)"),
-                            ("bare", "bare DuckDB SQL"), ("pandas", "pandas")):
+        for name, label in (
+            ("core", "analytics core (Ibis → DuckDB)"),
+            ("bare", "bare DuckDB SQL"),
+            ("pandas", "pandas"),
+        ):
             result = figures[name] = run_child(name, data, args)
             if "skipped" in result:
                 print(f"{label:34} skipped: {result['skipped']}")
@@ -362,32 +422,43 @@ def report(args: argparse.Namespace) -> int:
             note = ""
             if name == "pandas" and result["rows"] < rows:
                 scaled = result["seconds"] * rows / result["rows"]
-                note = (f"sample of {result['rows']:,} rows (all {rows:,} do not fit in memory "
-                        f"as pandas frames); × {rows / result['rows']:.1f} ≈ {scaled:.0f} s")
+                note = (
+                    f"sample of {result['rows']:,} rows (all {rows:,} do not fit in memory "
+                    f"as pandas frames); × {rows / result['rows']:.1f} ≈ {scaled:.0f} s"
+                )
             print(f"{label:34} {result['seconds']:9.2f} {result['rss_gb']:13.2f}  {note}")
         core, bare = figures["core"], figures["bare"]
         if "seconds" in core and "seconds" in bare:
-            same = "same figures" if core["check"] == bare["check"] else (
-                f"DIFFERENT figures: core {core['check']} vs bare {bare['check']}")
+            same = (
+                "same figures"
+                if core["check"] == bare["check"]
+                else (f"DIFFERENT figures: core {core['check']} vs bare {bare['check']}")
+            )
             ratio = core["seconds"] / bare["seconds"]
             verdict = "meets" if ratio <= 1.5 else "misses"
-            print(f"core / bare: {ratio:.2f}× ({verdict} the 1.5× target); {same} "
-                  f"(groups, pupils, failing, high: {core['check']})")
+            print(
+                f"core / bare: {ratio:.2f}× ({verdict} the 1.5× target); {same} "
+                f"(groups, pupils, failing, high: {core['check']})"
+            )
         peak = max((f.get("rss_gb", 0.0) for f in figures.values() if "seconds" in f), default=0)
         print(f"peak memory of the indicator runs: {peak:.2f} GB (target: < 8 GB)")
         if args.no_import:
             return 0
-        print("\nimport of pupil results (opora.results.imports.results, fresh SQLite database, "
-              "checks, Parquet write and indicators)")
+        print(
+            "\nimport of pupil results (opora.results.imports.results, fresh SQLite database, "
+            "checks, Parquet write and indicators)"
+        )
         for name, label in (("import-csv", "CSV"), ("import-xlsx", "XLSX")):
             result = run_child(name, data, args)
             if "skipped" in result:
                 print(f"{label:5} skipped: {result['skipped']}")
                 continue
-            print(f"{label:5} {result['rows']:,} rows ({result['bytes'] / 2**20:.0f} MiB): "
-                  f"{result['seconds']:.1f} s, {result['rows'] / result['seconds']:,.0f} rows/s, "
-                  f"peak RSS {result['rss_gb']:.2f} GB (writing the file took "
-                  f"{result['write_seconds']:.1f} s, not counted)")
+            print(
+                f"{label:5} {result['rows']:,} rows ({result['bytes'] / 2**20:.0f} MiB): "
+                f"{result['seconds']:.1f} s, {result['rows'] / result['seconds']:,.0f} rows/s, "
+                f"peak RSS {result['rss_gb']:.2f} GB (writing the file took "
+                f"{result['write_seconds']:.1f} s, not counted)"
+            )
         return 0
     finally:
         if not args.data and not args.keep:
@@ -400,8 +471,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--data", help="a directory of Parquet files to reuse (or to fill and keep)")
     p.add_argument("--keep", action="store_true", help="keep the generated files")
-    p.add_argument("--pandas-rows", type=int, default=8_000_000,
-                   help="rows given to pandas at most (a sample when the data is larger)")
+    p.add_argument(
+        "--pandas-rows",
+        type=int,
+        default=8_000_000,
+        help="rows given to pandas at most (a sample when the data is larger)",
+    )
     p.add_argument("--csv-rows", type=int, default=1_000_000)
     p.add_argument("--xlsx-rows", type=int, default=100_000)
     p.add_argument("--no-import", action="store_true", help="skip the import throughput part")
