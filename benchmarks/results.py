@@ -423,8 +423,8 @@ def report(args: argparse.Namespace) -> int:
             if name == "pandas" and result["rows"] < rows:
                 scaled = result["seconds"] * rows / result["rows"]
                 note = (
-                    f"sample of {result['rows']:,} rows (all {rows:,} do not fit in memory "
-                    f"as pandas frames); × {rows / result['rows']:.1f} ≈ {scaled:.0f} s"
+                    f"a sample of {result['rows']:,} rows (--pandas-rows); "
+                    f"× {rows / result['rows']:.1f} ≈ {scaled:.0f} s for all"
                 )
             print(f"{label:34} {result['seconds']:9.2f} {result['rss_gb']:13.2f}  {note}")
         core, bare = figures["core"], figures["bare"]

@@ -15,6 +15,7 @@ from opora.demo.results import DemoResults, generate_results
 from opora.demo.results_scales import PROCEDURES, SUBJECTS, ScaleRow
 from opora.demo.rows import Territory
 from opora.results.models import Difficulty, Procedure, Scale, Subject, TaskSpec
+from opora.results.rollups import indicators_refresh
 from opora.results.store import PartFile, part_write, parts_activate
 
 PATTERNS_FILE = "demo-patterns.json"  # under RESULTS_DIR: which schools got which pattern
@@ -28,7 +29,6 @@ class ResultsSummary:
     scales: int = 0
     rows: int = 0
     parts: int = 0
-    refreshed: bool = False  # whether the school indicators were computed
     patterns: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -90,18 +90,13 @@ def scales_load(rows: list[ScaleRow], procedures: dict[str, Procedure], subjects
     return len(new)
 
 
-def _refresh(keys: list[tuple[str, int]], progress: Progress | None) -> bool:
+def _refresh(keys: list[tuple[str, int]], progress: Progress | None) -> None:
     """Compute the school indicators of each (procedure, year), oldest year first (the change
-    from the previous year needs it). Skipped while the analytics core is not installed."""
-    try:
-        from opora.results.rollups import indicators_refresh
-    except ImportError:
-        return False
+    from the previous year needs it)."""
     for procedure_code, year in sorted(keys, key=lambda k: (k[1], k[0])):
         if progress:
             progress(f"{procedure_code} {year}")
         indicators_refresh(procedure_code=procedure_code, year=year)
-    return True
 
 
 def patterns_path() -> Path:
@@ -123,5 +118,5 @@ def results_load(territory: Territory, *, seed: int, progress: Progress | None =
     path = patterns_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(generated.patterns, ensure_ascii=False, indent=1), encoding="utf-8")
-    summary.refreshed = _refresh(list(generated.tables), progress)
+    _refresh(list(generated.tables), progress)
     return summary

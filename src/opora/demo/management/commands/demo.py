@@ -93,8 +93,6 @@ class Command(BaseCommand):
             _("Assessment results: %(rows)d pupil results in %(parts)d files, %(scales)d scales.")
             % {"rows": results.rows, "parts": results.parts, "scales": results.scales}
         )
-        if not results.refreshed:
-            self.stdout.write(_("School indicators were not computed: the analytics module is not installed."))
         self.stdout.write(_("Schools with planted patterns (see %(path)s):") % {"path": patterns_path()})
         labels = {
             "declining": _("declining results"),
