@@ -19,7 +19,7 @@ from opora.demo.generator import generate
 from opora.demo.results import DemoResults, generate_results, passport_disadvantage, school_grades
 from opora.demo.results_loader import patterns_path
 from opora.demo.rows import Territory
-from opora.results.models import Procedure, ResultPart, Scale, Subject, TaskSpec
+from opora.results.models import Procedure, ResultPart, Scale, SchoolIndicator, Subject, TaskSpec
 from opora.results.schema import RESULT_SCHEMA
 
 
@@ -268,7 +268,9 @@ def run_demo(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_tiny_demo_loads_three_years_of_results_into_the_store(store: Path) -> None:
+    reference = (Procedure.objects.count(), Subject.objects.count())
     output = run_demo("--size", "tiny", "--seed", "1")
+    assert (Procedure.objects.count(), Subject.objects.count()) == reference
     parts = ResultPart.objects.filter(active=True)
     assert {(p.procedure.code, p.year) for p in parts} == {
         (code, year) for code in ("vpr", "oge", "ege") for year in (2023, 2024, 2025)
@@ -287,6 +289,12 @@ def test_tiny_demo_loads_three_years_of_results_into_the_store(store: Path) -> N
     patterns = json.loads(patterns_path().read_text(encoding="utf-8"))
     assert set(patterns) == {"declining", "inflated", "resilient", "grade5_drop"}
     assert all(code in output for code in patterns["declining"])
+    # The indicators pages read are computed, and the declining schools show negative dynamics.
+    for code in patterns["declining"]:
+        flagged = SchoolIndicator.objects.filter(
+            school__code=code, procedure__code="vpr", year=2025, class_name="", negative_dynamics=True
+        )
+        assert flagged.exists(), code
 
 
 @pytest.mark.django_db
@@ -295,11 +303,3 @@ def test_demo_without_results_loads_no_results(store: Path) -> None:
     assert not ResultPart.objects.exists()
     assert not Scale.objects.exists()
     assert not store.exists()
-
-
-@pytest.mark.django_db
-def test_demo_results_use_the_reference_procedures_and_subjects(store: Path) -> None:
-    before = (Procedure.objects.count(), Subject.objects.count())
-    run_demo("--size", "tiny")
-    assert (Procedure.objects.count(), Subject.objects.count()) == before
-    assert Procedure.objects.get(code="ege").score_kind == "test_score"
