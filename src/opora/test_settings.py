@@ -4,9 +4,17 @@ Tasks run immediately in the calling thread so tests see their outcome; password
 cheap. The database still comes from DATABASE_URL, so the suite runs on PostgreSQL too.
 """
 
+import tempfile
+from pathlib import Path
+
 from opora.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests never write into the working tree's var/: results and uploads go to a fresh temp dir.
+_TMP = Path(tempfile.mkdtemp(prefix="opora-tests-"))
+RESULTS_DIR = _TMP / "results"
+IMPORT_UPLOAD_DIR = _TMP / "uploads"
+MEDIA_ROOT = _TMP / "media"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
