@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import ibis.expr.types as ir
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection as db_connection
+from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
@@ -96,51 +97,43 @@ def _none(value: Any) -> Any:
     return None if value is None or pd.isna(value) else value
 
 
-def _school_rows(frame: pd.DataFrame, procedure: Procedure, year: int, schools: dict[str, int],
-                 subjects: dict[str, int]) -> Iterator[SchoolIndicator]:
-    for r in frame.itertuples(index=False):
-        school_id = schools.get(r.school_code)
-        subject_id = subjects.get(r.subject)
-        if school_id is None or subject_id is None:
-            continue
-        yield SchoolIndicator(
-            school_id=school_id, procedure=procedure, year=year, subject_id=subject_id,
-            grade=int(r.grade), class_name=r.class_name, source=Source.PUPILS,
-            participants=int(r.participants), mark2=int(r.mark2), mark3=int(r.mark3),
-            mark4=int(r.mark4), mark5=int(r.mark5), fail_share=float(r.fail_share),
-            fail_low=float(r.fail_low), fail_high=float(r.fail_high),
-            high_share=float(r.high_share), high_low=float(r.high_low), high_high=float(r.high_high),
-            mean_pct=_none(r.mean_pct), mean_mark=_none(r.mean_mark), small_group=r.small_group,
-            lowered=_none(r.lowered), confirmed=_none(r.confirmed), raised=_none(r.raised),
-        )
+def _insert(model: type[models.Model], frame: pd.DataFrame, *, procedure: Procedure, year: int,
+            schools: dict[str, int], subjects: dict[str, int], fixed: dict[str, Any] | None = None) -> int:
+    """Insert the rows of an analytics frame into a rollup table with `executemany`.
+
+    Rollups are many plain rows (a national year gives millions of task rows): building a model
+    instance per row costs several times the database write, so rows go in as tuples. Columns
+    are the model's own fields; the frame's school and subject codes become ids, and rows of
+    schools or subjects unknown to the database are skipped (reported by the caller).
+    """
+    frame = frame.assign(
+        school_id=frame["school_code"].map(schools),
+        subject_id=frame["subject"].map(subjects),
+        procedure_id=procedure.pk,
+        year=year,
+        **(fixed or {}),
+    ).dropna(subset=["school_id", "subject_id"])
+    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    for f in model._meta.concrete_fields:  # fields the analytics do not produce take their default
+        if f.column not in frame.columns and not f.primary_key:
+            frame = frame.assign(**{f.column: f.get_default()})
+    values = frame[columns].astype(object)
+    values = values.where(values.notna(), None)
+    quote = db_connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    inserted = 0
+    with db_connection.cursor() as cursor:
+        for batch in _batches(values.itertuples(index=False, name=None)):
+            cursor.executemany(sql, [tuple(_plain(v) for v in row) for row in batch])
+            inserted += len(batch)
+    return inserted
 
 
-def _task_rows(frame: pd.DataFrame, procedure: Procedure, year: int, schools: dict[str, int],
-               subjects: dict[str, int]) -> Iterator[TaskIndicator]:
-    for r in frame.itertuples(index=False):
-        school_id = schools.get(r.school_code)
-        subject_id = subjects.get(r.subject)
-        if school_id is None or subject_id is None:
-            continue
-        yield TaskIndicator(
-            school_id=school_id, procedure=procedure, year=year, subject_id=subject_id,
-            grade=int(r.grade), class_name=r.class_name, task=int(r.task),
-            participants=int(r.participants), completion=float(r.completion),
-        )
-
-
-def _mark_group_rows(frame: pd.DataFrame, procedure: Procedure, year: int, schools: dict[str, int],
-                     subjects: dict[str, int]) -> Iterator[TaskMarkGroup]:
-    for r in frame.itertuples(index=False):
-        school_id = schools.get(r.school_code)
-        subject_id = subjects.get(r.subject)
-        if school_id is None or subject_id is None:
-            continue
-        yield TaskMarkGroup(
-            school_id=school_id, procedure=procedure, year=year, subject_id=subject_id,
-            grade=int(r.grade), mark=int(r.mark), task=int(r.task),
-            participants=int(r.participants), completion=float(r.completion),
-        )
+def _plain(value: Any) -> Any:
+    """numpy scalars → Python values the database drivers accept."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def fail_change_refresh(*, procedure: Procedure, year: int) -> None:
@@ -215,23 +208,17 @@ def indicators_refresh(
         )
         TaskIndicator.objects.filter(procedure=procedure, year=year).exclude(Exists(from_aggregates)).delete()
         report(3, STEPS)
+        where = {"procedure": procedure, "year": year, "schools": schools, "subjects": subjects}
         for key, frame in (("grades", grades), ("classes", classes)):
-            if frame.empty:
-                continue
-            for batch in _batches(_school_rows(frame, procedure, year, schools, subjects)):
-                SchoolIndicator.objects.bulk_create(batch)
-                counts[key] += len(batch)
+            if not frame.empty:
+                counts[key] += _insert(SchoolIndicator, frame, fixed={"source": Source.PUPILS}, **where)
         report(4, STEPS)
         for frame in (tasks, class_tasks):
-            if frame.empty:
-                continue
-            for task_batch in _batches(_task_rows(frame, procedure, year, schools, subjects)):
-                TaskIndicator.objects.bulk_create(task_batch)
-                counts["tasks"] += len(task_batch)
+            if not frame.empty:
+                counts["tasks"] += _insert(TaskIndicator, frame, **where)
         TaskMarkGroup.objects.filter(procedure=procedure, year=year).delete()
         if not by_mark.empty:
-            for group_batch in _batches(_mark_group_rows(by_mark, procedure, year, schools, subjects)):
-                TaskMarkGroup.objects.bulk_create(group_batch)
+            _insert(TaskMarkGroup, by_mark, **where)
         report(5, STEPS)
         fail_change_refresh(procedure=procedure, year=year)
         fail_change_refresh(procedure=procedure, year=year + 1)
