@@ -109,9 +109,14 @@ def test_a_task_near_the_bar_is_marked_as_at_the_boundary(cast: Cast, results: S
 
 @pytest.mark.django_db
 def test_only_the_schools_own_users_see_its_classes(cast: Cast, results: Scale) -> None:
-    assert [r.class_name for r in client_for(cast.sam).get("/results/schools/1001/").context["classes"]] == ["5А"]
+    TaskIndicator.objects.create(school=cast.s1, procedure=results.procedure, year=2025, subject=results.subject,
+                                 grade=5, class_name="5А", task=1, participants=30, completion=0.2)
+    sam_page = client_for(cast.sam).get("/results/schools/1001/")
+    assert [r.class_name for r in sam_page.context["classes"]] == ["5А"]
+    assert sam_page.context["tasks"][0]["classes"] == {"5А": 0.2}
     oleg_page = client_for(cast.oleg).get("/results/schools/1001/")
     assert oleg_page.context["classes"] == [] and "5А" not in oleg_page.content.decode()
+    assert oleg_page.context["tasks"][0]["classes"] == {}
 
 
 @pytest.mark.django_db

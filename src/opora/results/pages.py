@@ -122,12 +122,21 @@ def _weighted(qs: QuerySet[TaskIndicator]) -> dict[int, float]:
     return {r["task"]: r["weighted"] / r["n"] for r in rows if r["n"]}
 
 
-def task_rows(school: School, *, procedure: str, subject: str, grade: int, year: int) -> list[dict[str, Any]]:
-    """Task completion of the school against its municipality and region, with the task specs."""
+def task_rows(
+    school: School, *, procedure: str, subject: str, grade: int, year: int, with_classes: bool = False
+) -> list[dict[str, Any]]:
+    """Task completion of the school against its municipality and region, with the task specs;
+    with `with_classes` (the school's own users only) also each class's completion."""
     base = TaskIndicator.objects.filter(
         procedure__code=procedure, subject__code=subject, grade=grade, year=year, class_name=""
     )
     own = {t.task: t for t in base.filter(school=school)}
+    by_class: dict[int, dict[str, float]] = {}
+    if with_classes:
+        for t in TaskIndicator.objects.filter(
+            school=school, procedure__code=procedure, subject__code=subject, grade=grade, year=year
+        ).exclude(class_name="").order_by("class_name"):
+            by_class.setdefault(t.task, {})[t.class_name] = t.completion
     if not own:
         return []
     # Reference figures over every school of the territory, weighted by participants.
@@ -150,6 +159,7 @@ def task_rows(school: School, *, procedure: str, subject: str, grade: int, year:
             "status": achievement(own[number].completion, specs[number].difficulty)
             if number in specs
             else "",
+            "classes": by_class.get(number, {}),
         }
         for number in sorted(own)
     ]

@@ -45,3 +45,8 @@ def mark_bar(indicator: Any) -> str:
     )
     return format_html('<span class="markbar" role="img" aria-label="{}">{}</span>',
                        " · ".join(p[2] for p in parts), bars)
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

@@ -25,8 +25,10 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
         procedure, subject, grade = wanted if wanted in works else works[0]
         years = pages.school_years(school, procedure=procedure, subject=subject, grade=grade)
         latest = years[0] if years else None
+        member = access.is_school_member(request.user, school)
         tasks = (
-            pages.task_rows(school, procedure=procedure, subject=subject, grade=grade, year=latest.year)
+            pages.task_rows(school, procedure=procedure, subject=subject, grade=grade, year=latest.year,
+                            with_classes=member)
             if latest
             else []
         )
@@ -40,7 +42,8 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
                                      year=latest.year) if latest else {},
             classes=pages.school_classes(school, procedure=procedure, subject=subject, grade=grade,
                                          year=latest.year)
-            if latest and access.is_school_member(request.user, school) else [],
-            can_see_classes=access.is_school_member(request.user, school),
+            if latest and member else [],
+            class_names=sorted({c for t in tasks for c in t["classes"]}),
+            can_see_classes=member,
         )
     return render(request, "results/school_results.html", context)
