@@ -85,15 +85,26 @@ def territory_table(
     return qs.order_by(*SORTS.get(sort, SORTS["fail"]))
 
 
+PROCEDURE_ORDER = {"vpr": 0, "oge": 1, "ege": 2}
+
+
 def school_works(school: School) -> list[tuple[str, str, int]]:
-    """The (procedure, subject, grade) codes this school has results for, for the filter."""
+    """The (procedure, subject, grade) codes this school has results for: ВПР, ОГЭ, ЕГЭ, then
+    regional works; within each, by grade, Russian and mathematics first."""
     rows = (
         SchoolIndicator.objects.filter(school=school, class_name="")
-        .values_list("procedure__code", "subject__code", "grade")
+        .values_list("procedure__code", "subject__code", "grade", "subject__is_core")
         .distinct()
-        .order_by("procedure__code", "grade", "subject__code")
     )
-    return list(rows)
+    ordered = sorted(set(rows), key=lambda r: (PROCEDURE_ORDER.get(r[0], 9), r[0], r[2], not r[3], r[1]))
+    return [(p, s, g) for p, s, g, _core in ordered]
+
+
+def work_labels(works: list[tuple[str, str, int]]) -> dict[tuple[str, str, int], tuple[str, str]]:
+    """(procedure, subject, grade) → (procedure name, subject name), in two queries."""
+    procedures = dict(Procedure.objects.filter(code__in={w[0] for w in works}).values_list("code", "name"))
+    subjects = dict(Subject.objects.filter(code__in={w[1] for w in works}).values_list("code", "name"))
+    return {w: (procedures.get(w[0], w[0]), subjects.get(w[1], w[1])) for w in works}
 
 
 def school_years(school: School, *, procedure: str, subject: str, grade: int) -> list[SchoolIndicator]:

@@ -15,7 +15,12 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
     if school is None:
         raise Http404
     works = pages.school_works(school)
-    context: dict = {"school": school, "works": works, "transition": pages.transition(school)}
+    labels = pages.work_labels(works)
+    context: dict = {
+        "school": school,
+        "works": [(p, s, g, *labels[(p, s, g)]) for p, s, g in works],
+        "transition": pages.transition(school),
+    }
     if works:
         wanted = (
             request.GET.get("procedure", ""),
