@@ -32,6 +32,9 @@ from opora.results.models import (
 
 UserLike = User | AnonymousUser
 
+# The federal procedures in the order of the school years; regional ones follow.
+PROCEDURE_ORDER = {"vpr": 0, "oge": 1, "ege": 2}
+
 # Sortable columns of the territory table: URL value → ORDER BY.
 SORTS: dict[str, list[str]] = {
     "school": ["school__name"],
@@ -62,11 +65,16 @@ def available_years(user: UserLike) -> list[int]:
     return list(years)
 
 
-def works_of_year(year: int, procedure: Procedure | None = None) -> QuerySet[Scale]:
+def works_of_year(year: int, procedure: Procedure | None = None) -> list[Scale]:
+    """The works of a year: ВПР, ОГЭ, ЕГЭ, then regional ones; by grade, Russian and maths first."""
     qs = Scale.objects.filter(year=year).select_related("procedure", "subject")
     if procedure is not None:
         qs = qs.filter(procedure=procedure)
-    return qs.order_by("procedure__code", "grade", "subject__name")
+    return sorted(
+        qs,
+        key=lambda w: (PROCEDURE_ORDER.get(w.procedure.code, 9), w.procedure.code, w.grade,
+                       not w.subject.is_core, w.subject.name),
+    )
 
 
 def territory_table(
@@ -83,9 +91,6 @@ def territory_table(
     for word in query.split():
         qs = qs.filter(school__name__icontains=word)
     return qs.order_by(*SORTS.get(sort, SORTS["fail"]))
-
-
-PROCEDURE_ORDER = {"vpr": 0, "oge": 1, "ege": 2}
 
 
 def school_works(school: School) -> list[tuple[str, str, int]]:
