@@ -167,3 +167,16 @@ def test_pooled_results_weigh_subjects_and_grades_by_participants(cast: Cast, re
     export = c.get("/results/pooled/", {"year": 2025, "subjects": ["math", "rus"], "format": "xlsx"})
     sheet = load_workbook(BytesIO(export.content)).active
     assert list(sheet.iter_rows(values_only=True))[1][:5] == ("1001", cast.s1.name, cast.m1.name, 100, 25.0)
+
+
+@pytest.mark.django_db
+def test_only_regional_administrators_load_scales_and_tasks(cast: Cast) -> None:
+    alice_page = client_for(cast.alice).get("/results/imports/")
+    assert [s["kind"].kind for s in alice_page.context["sections"]] == ["scales", "tasks", "results", "aggregates"]
+    oleg = client_for(cast.oleg)
+    assert [s["kind"].kind for s in oleg.get("/results/imports/").context["sections"]] == ["results", "aggregates"]
+    assert oleg.post("/results/imports/scales/").status_code == 403
+    assert oleg.get("/results/imports/templates/scales.xlsx").status_code == 403
+    template = client_for(cast.alice).get("/results/imports/templates/scales.xlsx")
+    assert load_workbook(BytesIO(template.content)).active["A1"].value
+    assert client_for(cast.sam).get("/results/imports/").status_code == 403
