@@ -129,8 +129,11 @@ def column_help(kind: str) -> list[ColumnHelp]:
 
 
 def template_workbook(kind: str) -> bytes:
+    return columns_workbook(column_help(kind))
+
+
+def columns_workbook(columns: list[ColumnHelp]) -> bytes:
     """An .xlsx with the header row and one example row, and a sheet describing each column."""
-    columns = column_help(kind)
     workbook = Workbook()
     data = workbook.active
     assert data is not None

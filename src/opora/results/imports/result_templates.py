@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from opora.core.imports.templates import ColumnHelp
+from opora.core.imports.templates import ColumnHelp, columns_workbook
 
 KINDS: tuple[str, ...] = ("results", "aggregates")
 
@@ -79,26 +75,4 @@ def column_help(kind: str) -> list[ColumnHelp]:
 
 
 def template_workbook(kind: str) -> bytes:
-    """An .xlsx with the header row and one example row, and a sheet describing each column."""
-    columns = column_help(kind)
-    workbook = Workbook()
-    data = workbook.active
-    assert data is not None
-    data.title = _("Data")
-    data.append([c.header for c in columns])
-    data.append([c.example for c in columns])
-    for cell in data[1]:
-        cell.font = Font(bold=True)
-    reference = workbook.create_sheet(_("Columns"))
-    reference.append(
-        [_("Header"), _("Also accepted"), _("Required"), _("Meaning"), _("Accepted values")]
-    )
-    for cell in reference[1]:
-        cell.font = Font(bold=True)
-    for c in columns:
-        reference.append(
-            [c.header, c.key, _("yes") if c.required else _("no"), c.description, c.values]
-        )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return columns_workbook(column_help(kind))
