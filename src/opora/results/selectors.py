@@ -32,15 +32,12 @@ def _class_filter(user: UserLike, classes: bool) -> Q | None:
     return None if ids is None else Q(class_name="") | Q(school_id__in=ids)
 
 
-def indicators_for(
-    user: UserLike, *, year: int, procedure: str | None = None, subject: str | None = None,
-    grade: int | None = None, municipality: str | None = None, classes: bool = True,
-) -> QuerySet[SchoolIndicator]:
-    """The user's visible school indicators of a year (codes filter procedure, subject and
-    municipality), ordered by school code, procedure, subject, grade and class.
-    With `classes=False` only whole grades.
-    """
-    qs = SchoolIndicator.objects.filter(year=year, school__in=access.schools_for(user, Perm.VIEW_SCHOOL))
+def _scoped(
+    qs: QuerySet[Any], user: UserLike, *, year: int, procedure: str | None, subject: str | None,
+    grade: int | None, classes: bool,
+) -> QuerySet[Any]:
+    """Rollup rows of a year on the user's visible schools (classes only where allowed), filtered."""
+    qs = qs.filter(year=year, school__in=access.schools_for(user, Perm.VIEW_SCHOOL))
     only = _class_filter(user, classes)
     if only is not None:
         qs = qs.filter(only)
@@ -50,6 +47,19 @@ def indicators_for(
         qs = qs.filter(subject__code=subject)
     if grade is not None:
         qs = qs.filter(grade=grade)
+    return qs
+
+
+def indicators_for(
+    user: UserLike, *, year: int, procedure: str | None = None, subject: str | None = None,
+    grade: int | None = None, municipality: str | None = None, classes: bool = True,
+) -> QuerySet[SchoolIndicator]:
+    """The user's visible school indicators of a year (codes filter procedure, subject and
+    municipality), ordered by school code, procedure, subject, grade and class.
+    With `classes=False` only whole grades.
+    """
+    qs = _scoped(SchoolIndicator.objects.all(), user, year=year, procedure=procedure, subject=subject,
+                 grade=grade, classes=classes)
     if municipality:
         qs = qs.filter(school__municipality__code=municipality)
     return qs.select_related("school", "procedure", "subject").order_by(
@@ -62,16 +72,8 @@ def task_indicators_for(
     grade: int | None = None, school: str | None = None, classes: bool = True,
 ) -> QuerySet[TaskIndicator]:
     """The user's visible task completion rows, same scoping as `indicators_for`."""
-    qs = TaskIndicator.objects.filter(year=year, school__in=access.schools_for(user, Perm.VIEW_SCHOOL))
-    only = _class_filter(user, classes)
-    if only is not None:
-        qs = qs.filter(only)
-    if procedure:
-        qs = qs.filter(procedure__code=procedure)
-    if subject:
-        qs = qs.filter(subject__code=subject)
-    if grade is not None:
-        qs = qs.filter(grade=grade)
+    qs = _scoped(TaskIndicator.objects.all(), user, year=year, procedure=procedure, subject=subject,
+                 grade=grade, classes=classes)
     if school:
         qs = qs.filter(school__code=school)
     return qs.select_related("school", "procedure", "subject").order_by(
