@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "opora.core",
     "opora.jobs",
     "opora.results",
+    "opora.identification",
     "opora.api",
     "opora.demo",
 ]

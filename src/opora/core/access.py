@@ -35,9 +35,14 @@ class Perm(StrEnum):
     VIEW_PEOPLE = "view_people"  # who works in the territory and in which role
     MANAGE_PEOPLE = "manage_people"  # invite users, assign and revoke roles
     VIEW_HISTORY = "view_history"
+    VIEW_IDENTIFICATION = "view_identification"  # flags, the year's list, the "why" panel
+    RUN_IDENTIFICATION = "run_identification"  # start runs and previews (region-wide)
+    APPROVE_LIST = "approve_list"  # approve the year's list, include/exclude by hand
+    MANAGE_RULE_SETS = "manage_rule_sets"  # new rule sets and versions
 
 
-_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY}
+_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION}
+_REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST}
 _ADMIN = _READ | {
     Perm.CHANGE_SCHOOL,
     Perm.IMPORT_SCHOOLS,
@@ -47,8 +52,8 @@ _ADMIN = _READ | {
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.REGIONAL_ADMIN: frozenset(_ADMIN),
-    Role.REGIONAL_COORDINATOR: frozenset(_READ | {Perm.VIEW_PEOPLE}),
+    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS}),
+    Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | {Perm.VIEW_PEOPLE}),
     Role.MUNICIPAL_COORDINATOR: frozenset(_READ | {Perm.VIEW_PEOPLE}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN),
     Role.CURATOR: frozenset(_READ),

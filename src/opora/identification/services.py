@@ -1,0 +1,266 @@
+"""Every write of identification: rule sets and versions, runs (queued, executed), the approved
+list of a year and manual inclusions/exclusions. Access is checked here, not in views."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core import access
+from opora.core.access import Perm
+from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.models import Region, School, User
+from opora.identification.models import (
+    ListEntry,
+    ListOverride,
+    OverrideAction,
+    RuleKind,
+    RuleSet,
+    RuleSetVersion,
+    Run,
+    RunSchool,
+    RunStatus,
+    YearList,
+)
+from opora.jobs.models import Job
+from opora.jobs.services import job_create, job_enqueue
+
+Progress = Callable[[int, int], None]
+BATCH = 2_000
+
+# The rule sets Opora ships (METHODS.md §5): code → (kind, name msgid, description msgid).
+SHIPPED: dict[str, tuple[str, str, str]] = {
+    "federal": (RuleKind.FEDERAL, "Federal risk indicator",
+                "Fail share of 30% or more in two or more procedures this year, and in the same procedure "
+                "last year and this year (Rosobrnadzor, 2025)."),
+    "municipal": (RuleKind.MUNICIPAL, "Municipal selection",
+                  "Ranks over the last two years: failing and high results in Russian and mathematics, failing "
+                  "results in other subjects, earlier inclusions, objectivity; the worst 10% are selected."),
+    "quality": (RuleKind.QUALITY, "Quality groups and typology",
+                "Quality index of Russian and mathematics (ВПР grades 5–6, ОГЭ), nine quality groups by the "
+                "pupils' marks; the lowest three groups are low results; typology by social well-being."),
+}
+
+
+def _params_valid(params: dict[str, Any]) -> dict[str, Any]:
+    """Validated, complete parameters (defaults filled) or ValidationFailed with the field."""
+    from opora.analytics.rules import RuleParams
+
+    try:
+        return RuleParams.from_dict(params).to_dict()
+    except (ValueError, TypeError) as error:
+        raise ValidationFailed(_("The rule set parameters are wrong: %(error)s") % {"error": error}) from error
+
+
+def rule_sets_ensure() -> None:
+    """Create the shipped rule sets with their default parameters as version 1 (idempotent)."""
+    from opora.analytics.rules import DEFAULT_RULE_SETS
+
+    for code, (kind, name, description) in SHIPPED.items():
+        rule_set, created = RuleSet.objects.get_or_create(
+            code=code, defaults={"kind": kind, "name": name, "description": description, "shipped": True})
+        if created or not rule_set.versions.exists():
+            RuleSetVersion.objects.create(rule_set=rule_set, number=1, params=_params_valid(DEFAULT_RULE_SETS[code]),
+                                          comment="Opora's defaults (METHODS.md §5)")
+
+
+def rule_sets_for(user: User) -> list[RuleSet]:
+    """Rule sets the user may run or read: shipped ones and their regions' own."""
+    regions = access.visible_regions(user)
+    return list(RuleSet.objects.filter(region__isnull=True) | RuleSet.objects.filter(region__in=regions))
+
+
+def rule_set_version_create(*, actor: User, rule_set: RuleSet, params: dict[str, Any],
+                            comment: str) -> RuleSetVersion:
+    """A new version of a rule set (versions are never edited: past runs keep theirs)."""
+    if not (access.is_superuser(actor) or access.has_perm_anywhere(actor, Perm.MANAGE_RULE_SETS)):
+        raise AccessDenied
+    if rule_set.region_id and not access.can_on_region(actor, Perm.MANAGE_RULE_SETS, rule_set.region):
+        raise AccessDenied
+    if not comment.strip():
+        raise ValidationFailed(_("Say what changed in this version."))
+    clean = _params_valid(params)
+    if clean.get("kind") != rule_set.kind:
+        raise ValidationFailed(_("A new version must keep the rule set's method."))
+    with transaction.atomic():
+        last = RuleSetVersion.objects.select_for_update().filter(rule_set=rule_set).order_by("-number").first()
+        return RuleSetVersion.objects.create(rule_set=rule_set, number=(last.number + 1) if last else 1,
+                                             params=clean, comment=comment.strip(), created_by=actor)
+
+
+def run_create(*, actor: User | None, region: Region, year: int, rule_set: RuleSet,
+               params: dict[str, Any] | None = None, enqueue: bool = True) -> Run:
+    """Queue a run for the region and year. With `params` it is a preview of unsaved parameters.
+
+    `actor=None` is the command line (an operator of the installation)."""
+    if actor is not None and not access.can_on_region(actor, Perm.RUN_IDENTIFICATION, region):
+        raise AccessDenied
+    if rule_set.region_id and rule_set.region_id != region.pk:
+        raise ValidationFailed(_("This rule set belongs to another region."))
+    version = rule_set.current()
+    if version is None:
+        raise ValidationFailed(_("The rule set has no version yet."))
+    preview = params is not None
+    used = _params_valid(params) if preview else version.params
+    with transaction.atomic():
+        run = Run.objects.create(region=region, year=year, rule_set=rule_set, version=None if preview else version,
+                                 params=used, preview=preview, created_by=actor)
+        if enqueue:
+            from opora.identification.tasks import identify_task
+
+            title = (_("Preview of rule set «%(name)s», %(year)s") if preview
+                     else _("Identification «%(name)s», %(year)s")) % {"name": rule_set.name, "year": year}
+            job = job_create(kind="identification", title=title, user=actor, params={"run": run.pk})
+            run.job = job
+            run.save(update_fields=["job"])
+            job_enqueue(job, identify_task)
+    return run
+
+
+def _clean(value: Any) -> Any:
+    """numpy/pandas scalars → plain Python; NaN/NA → None."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def run_execute(run: Run, progress: Progress | None = None) -> Run:
+    """Read the inputs, compute the flags, store one row per school. Safe to call again."""
+    from opora.analytics.identify import identify
+    from opora.analytics.rules import RuleParams
+    from opora.identification.inputs import inputs_load
+
+    report = progress or (lambda done, total: None)
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, error="")
+    report(0, 4)
+    data = inputs_load(region=run.region, year=run.year, params=run.params)
+    report(1, 4)
+    result = identify(data.works, data.tasks, data.schools, data.passports, data.history, run.year,
+                      RuleParams.from_dict(run.params))
+    report(2, 4)
+    ids = dict(School.objects.filter(code__in=result.schools["school_code"].tolist(),
+                                     municipality__region=run.region).values_list("code", "pk"))
+    fields = [f.name for f in RunSchool._meta.get_fields()
+              if f.concrete and f.name not in {"id", "run", "school", "evidence"}]
+    rows = []
+    for record in result.schools.to_dict("records"):
+        code = record["school_code"]
+        if code not in ids:
+            continue
+        values = {name: _clean(record.get(name)) for name in fields}
+        for name in ("position", "typology", "dynamics", "stable_years"):
+            values[name] = values[name] or ""
+        for name in ("adverse_context", "resilient", "low_results", "decline_risk", "exit", "included"):
+            values[name] = bool(values[name])
+        values["repeated"] = int(values["repeated"] or 0)
+        values["objectivity_signs"] = list(record.get("objectivity_signs") or [])
+        rows.append(RunSchool(run=run, school_id=ids[code], evidence=result.evidence.get(code, {}), **values))
+    with transaction.atomic():
+        RunSchool.objects.filter(run=run).delete()
+        RunSchool.objects.bulk_create(rows, batch_size=BATCH)
+        run.inputs = data.read
+        run.population = result.population
+        run.summary = {
+            "schools": len(rows),
+            "included": sum(r.included for r in rows),
+            "low_results": sum(r.low_results for r in rows),
+            "adverse_context": sum(r.adverse_context for r in rows),
+            "resilient": sum(r.resilient for r in rows),
+            "decline_risk": sum(r.decline_risk for r in rows),
+            "objectivity": sum(bool(r.objectivity_signs) for r in rows),
+            "exit": sum(r.exit for r in rows),
+        }
+        run.status = RunStatus.DONE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["inputs", "population", "summary", "status", "finished_at"])
+    report(4, 4)
+    return run
+
+
+def run_failed(run: Run, message: str) -> None:
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+
+
+# --- The year's list ------------------------------------------------------------------------------
+
+
+def _can_approve(actor: User, region: Region) -> None:
+    if not access.can_on_region(actor, Perm.APPROVE_LIST, region):
+        raise AccessDenied
+
+
+def _entries_rebuild(year_list: YearList) -> None:
+    """The list = the run's proposal, plus manual inclusions, minus manual exclusions."""
+    proposed = set(RunSchool.objects.filter(run=year_list.run, included=True).values_list("school_id", flat=True))
+    overrides = {o.school_id: o for o in ListOverride.objects.filter(region=year_list.region, year=year_list.year)}
+    wanted: dict[int, tuple[bool, str]] = {pk: (False, "") for pk in proposed}
+    for pk, o in overrides.items():
+        if o.action == OverrideAction.INCLUDE:
+            wanted[pk] = (True, o.reason)
+        else:
+            wanted.pop(pk, None)
+    ListEntry.objects.filter(year_list=year_list).delete()
+    ListEntry.objects.bulk_create(
+        [ListEntry(year_list=year_list, school_id=pk, manual=manual, reason=reason)
+         for pk, (manual, reason) in wanted.items()], batch_size=BATCH)
+
+
+def list_approve(*, actor: User, run: Run, comment: str = "") -> YearList:
+    """Approve the run's proposal (with the manual decisions) as the region's list for the year."""
+    _can_approve(actor, run.region)
+    if run.preview or run.status != RunStatus.DONE:
+        raise ValidationFailed(_("Only a finished identification run can be approved."))
+    with transaction.atomic():
+        year_list, _created = YearList.objects.update_or_create(
+            region=run.region, year=run.year,
+            defaults={"run": run, "comment": comment.strip(), "approved_by": actor})
+        _entries_rebuild(year_list)
+    return year_list
+
+
+def override_set(*, actor: User, region: Region, year: int, school: School, action: str, reason: str) -> ListOverride:
+    """Include or exclude a school by hand, with a reason; an approved list follows at once."""
+    _can_approve(actor, region)
+    if school.municipality.region_id != region.pk:
+        raise ValidationFailed(_("The school is not in this region."))
+    if action not in OverrideAction.values:
+        raise ValidationFailed(_("Choose to include or to exclude the school."))
+    if not reason.strip():
+        raise ValidationFailed(_("A reason is required for a manual decision."))
+    with transaction.atomic():
+        override, _created = ListOverride.objects.update_or_create(
+            region=region, year=year, school=school,
+            defaults={"action": action, "reason": reason.strip(), "created_by": actor})
+        year_list = YearList.objects.filter(region=region, year=year).first()
+        if year_list is not None:
+            _entries_rebuild(year_list)
+    return override
+
+
+def override_remove(*, actor: User, region: Region, year: int, school: School) -> None:
+    _can_approve(actor, region)
+    with transaction.atomic():
+        ListOverride.objects.filter(region=region, year=year, school=school).delete()
+        year_list = YearList.objects.filter(region=region, year=year).first()
+        if year_list is not None:
+            _entries_rebuild(year_list)
+
+
+def job_run(job: Job) -> Run | None:
+    return Run.objects.filter(job=job).first()
