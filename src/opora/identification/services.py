@@ -122,6 +122,25 @@ def run_create(*, actor: User | None, region: Region, year: int, rule_set: RuleS
     return run
 
 
+def run_recompute(*, actor: User | None, run: Run, enqueue: bool = True) -> Run:
+    """Compute a past run again with the same version and parameters on today's data, so the
+    two can be compared (the data may have been re-imported since)."""
+    if actor is not None and not access.can_on_region(actor, Perm.RUN_IDENTIFICATION, run.region):
+        raise AccessDenied
+    with transaction.atomic():
+        again = Run.objects.create(region=run.region, year=run.year, rule_set=run.rule_set, version=run.version,
+                                   params=run.params, preview=run.preview, created_by=actor)
+        if enqueue:
+            from opora.identification.tasks import identify_task
+
+            title = _("Recomputation of run %(number)s, %(year)s") % {"number": run.pk, "year": run.year}
+            job = job_create(kind="identification", title=title, user=actor, params={"run": again.pk})
+            again.job = job
+            again.save(update_fields=["job"])
+            job_enqueue(job, identify_task)
+    return again
+
+
 def _clean(value: Any) -> Any:
     """numpy/pandas scalars → plain Python; NaN/NA → None."""
     if value is None:
