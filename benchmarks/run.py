@@ -2,6 +2,7 @@
 
     make bench                      # or: .venv/bin/python benchmarks/run.py [--size …] [--runs N]
     .venv/bin/python benchmarks/run.py results [--rows N]   # results store: see results.py
+    .venv/bin/python benchmarks/run.py identification [--rows N]   # see identification.py
 
 Uses a fresh SQLite file in a temporary directory, or the database in DATABASE_URL (which must
 be empty: the benchmark refuses to write into a database that already holds schools).
@@ -26,6 +27,12 @@ if __name__ == "__main__" and sys.argv[1:2] == ["results"]:
     from results import main as results_main
 
     sys.exit(results_main(sys.argv[2:]))
+if __name__ == "__main__" and sys.argv[1:2] == ["identification"]:
+    # `run.py identification …`: work features and identification (benchmarks/identification.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from identification import main as identification_main
+
+    sys.exit(identification_main(sys.argv[2:]))
 
 # Settings read OPORA_VAR_DIR at import, so both must be set before django.setup().
 _TMP = tempfile.mkdtemp(prefix="opora-bench-")
