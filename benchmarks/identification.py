@@ -227,10 +227,11 @@ def measure_identify(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     from opora.analytics.work_features import WORK_FEATURE_COLUMNS
 
     try:
-        from opora.analytics.identify import identify
-        from opora.analytics.rules import DEFAULT_RULE_SETS, RuleParams
+        from opora.analytics import identify as identifying
+        from opora.analytics import rules
     except ImportError as error:
         return {"skipped": f"identify not available ({error})"}
+    identify, rule_sets, rule_params = identifying.identify, rules.DEFAULT_RULE_SETS, rules.RuleParams
     year = years_of(args)[-1]
     shifts = task_shifts(year)
     started = time.perf_counter()
@@ -243,7 +244,7 @@ def measure_identify(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     history = pd.read_parquet(context / "history.parquet")
     region_of = schools.set_index("school_code")["region_code"]
     works["region_code"] = works["school_code"].map(region_of)
-    params = {name: RuleParams.from_dict(DEFAULT_RULE_SETS[name]) for name in args.rules.split(",")}
+    params = {name: rule_params.from_dict(rule_sets[name]) for name in args.rules.split(",")}
     identify_seconds = dict.fromkeys(params, 0.0)
     tasks_seconds, regions, included = 0.0, 0, dict.fromkeys(params, 0)
     by_region = dict(tuple(works.groupby("region_code", sort=True)))
