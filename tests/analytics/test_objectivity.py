@@ -12,6 +12,7 @@ from opora.analytics.objectivity import (
     BOUNDARY_PEAK,
     INVERTED_DIFFICULTY,
     JOURNAL_GAP,
+    NUMBER_KEYS,
     SIGN_COLUMNS,
     SIGNS,
     UNSTABLE_JUMP,
@@ -389,3 +390,9 @@ def test_config_round_trips_through_json() -> None:
 def test_config_rejects_bad_settings_naming_the_field(data: dict[str, Any], field: str) -> None:
     with pytest.raises(ValueError, match=rf"^{field}: "):
         ObjectivityConfig.from_dict(data)
+
+
+def test_numbers_carry_the_documented_keys(result: ObjectivityResult) -> None:
+    judged = result.signs[result.signs["procedure"].notna()]
+    for sign, numbers in zip(judged["sign"], judged["numbers"], strict=True):
+        assert tuple(numbers) == NUMBER_KEYS[sign]
