@@ -187,7 +187,7 @@ def identification_rows(request: HttpRequest, params: Query[RunQuery]) -> Any:
         if run is None:
             raise Problem(404, "not_found",
                           _("No finished identification run of «%(rule_set)s» for %(year)s yet.")
-                          % {"rule_set": rule_set.name, "year": params.year})
+                          % {"rule_set": rule_set.code, "year": params.year})
     except Problem as problem:
         return problem.response()
     rows = run_rows(user, run)
