@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/", include("opora.jobs.urls")),
     path("results/", include("opora.results.urls_pages")),
     path("results/", include("opora.results.urls")),
+    path("identification/", include("opora.identification.urls")),
     path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,79 @@
+"""Formatting helpers of the identification pages: flags, typology, stability, signs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from opora.core import access
+from opora.core.access import Perm
+from opora.identification import explain
+from opora.identification.charts import TYPOLOGY_COLOURS
+
+register = template.Library()
+
+
+@register.filter
+def can_view_identification(user: Any) -> bool:
+    """For the main menu: the user sees identification for some school."""
+    return bool(user.is_authenticated and access.has_perm_anywhere(user, Perm.VIEW_IDENTIFICATION))
+
+
+@register.simple_tag
+def flag(value: Any, title: str = "") -> str:
+    """A raised flag as a red mark, a lowered one as a dash."""
+    if value:
+        return format_html('<span class="flag on" title="{}">●</span>', title or _("yes"))
+    return format_html('<span class="flag off" title="{}">—</span>', _("no"))
+
+
+@register.simple_tag
+def typology(code: str | None) -> str:
+    if not code:
+        return "—"
+    return format_html('<span class="typology"><span class="dot" style="background:{}"></span>{}</span>',
+                       TYPOLOGY_COLOURS.get(code, TYPOLOGY_COLOURS[""]), explain.typology_label(code))
+
+
+@register.filter
+def stable_years(value: str | None) -> str:
+    return explain.stable_years_text(value)
+
+
+@register.filter
+def sign_label(code: str) -> str:
+    return explain.sign_label(code)
+
+
+@register.filter
+def signs_text(codes: list[str] | None) -> str:
+    return ", ".join(explain.sign_label(c) for c in codes or [])
+
+
+@register.filter
+def number(value: Any, digits: int = 2) -> str:
+    return explain.number(value, digits)
+
+
+@register.filter
+def pct(value: Any, digits: int = 1) -> str:
+    return explain.pct(value, digits)
+
+
+@register.filter
+def position_label(code: str | None) -> str:
+    return explain.position_label(code)
+
+
+@register.filter
+def dynamics_label(code: str | None) -> str:
+    return explain.dynamics_label(code)
+
+
+@register.filter
+def sees_identification_of(user: Any, school: Any) -> bool:
+    """For the school card: the user sees this school's identification."""
+    return bool(user.is_authenticated and access.can_on_school(user, Perm.VIEW_IDENTIFICATION, school))
