@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from opora.analytics.objectivity import ObjectivityConfig
 from opora.analytics.swi import DEFAULT_SIGNS, SwiConfig
 
 KINDS = ("federal", "municipal", "quality")
@@ -47,17 +48,7 @@ SCHOOL_WORK = ["school_code", *WORK]
 
 
 def _objectivity_dict(value: Any) -> dict[str, Any]:
-    """The objectivity settings as a full dict, validated by ObjectivityConfig (imported here:
-    the rule set must load, and keep the dict as given, where that module is absent)."""
-    try:
-        from opora.analytics.objectivity import ObjectivityConfig
-    except ModuleNotFoundError as error:
-        if error.name != "opora.analytics.objectivity":
-            raise
-        if not isinstance(value, Mapping):
-            raise ValueError("objectivity: must be a mapping of settings") from None
-        return dict(value)
-
+    """The objectivity settings as a full dict, validated by ObjectivityConfig."""
     if isinstance(value, ObjectivityConfig):
         return value.to_dict()
     if not isinstance(value, Mapping):
@@ -181,7 +172,7 @@ class RuleParams:
     swi: dict[str, Any] = field(default_factory=_swi_default)
     expected_measure: str = "quality_index"
     decline_bar: float = 0.10
-    objectivity: dict[str, Any] = field(default_factory=dict)
+    objectivity: dict[str, Any] = field(default_factory=lambda: ObjectivityConfig().to_dict())
 
     def __post_init__(self) -> None:
         checked = {
@@ -511,8 +502,9 @@ def decline_risk(works: pd.DataFrame, codes: pd.Index, year: int, params: RulePa
     """Per work with N ≥ min_participants in each of year − 2, year − 1 and year: the fail-share
     change minus the region's change for the same work ≥ decline_bar in both steps
     ("two_years"), or a line through the three years' shares — each put on this year's regional
-    footing (share − (region's share that year − region's share now)) — projecting ≥ fail_bar
-    next year while the share is below it now ("trend").
+    footing (share − (region's share that year − region's share now)) — rising beyond its
+    binomial noise (slope > Z95 × its standard error, so a school idling just under the bar is
+    not at risk) and projecting ≥ fail_bar next year while the share is below it now ("trend").
     `schools`: school_code, decline_risk, works (the number of works checked);
     `detail`: the flagged works with their shares per year, changes, projection and reason."""
     years = [year - 2, year - 1, year]
@@ -531,14 +523,17 @@ def decline_risk(works: pd.DataFrame, codes: pd.Index, year: int, params: RulePa
     two_years = (step_now >= params.decline_bar - _EPS) & (step_before >= params.decline_bar - _EPS)
     adjusted = {y: p[y] - (r[y] - r[year]) for y in years}
     slope = (adjusted[year] - adjusted[year - 2]) / 2
+    n = {y: wide[("participants", y)] for y in years}
+    slope_se = np.sqrt(p[year - 2] * (1 - p[year - 2]) / n[year - 2] + p[year] * (1 - p[year]) / n[year]) / 2
     projected = (adjusted[year - 2] + adjusted[year - 1] + adjusted[year]) / 3 + 2 * slope
-    trend = (projected >= params.fail_bar - _EPS) & (p[year] < params.fail_bar - _EPS)
+    trend = (projected >= params.fail_bar - _EPS) & (p[year] < params.fail_bar - _EPS) & (slope > Z95 * slope_se)
     flagged = two_years | trend
     detail = pd.DataFrame({
         **{f"participants_{i}": wide[("participants", y)].astype(int) for i, y in zip("abc", years, strict=True)},
         **{f"fail_share_{i}": p[y] for i, y in zip("abc", years, strict=True)},
         **{f"region_fail_share_{i}": r[y] for i, y in zip("abc", years, strict=True)},
-        "change_before": step_before, "change_now": step_now, "projected": projected,
+        "change_before": step_before, "change_now": step_now, "slope": slope, "slope_se": slope_se,
+        "projected": projected,
         "two_years": two_years, "trend": trend,
     })[flagged].reset_index()
     detail.columns = [str(c) if not isinstance(c, tuple) else str(c[0]) for c in detail.columns]
