@@ -13,9 +13,6 @@ class IdentificationConfig(AppConfig):
 
         def ensure(sender: AppConfig, **kwargs: object) -> None:
             if sender is self:
-                try:
-                    rule_sets_ensure()
-                except ImportError:  # TEMPORARY while analytics.rules is being written
-                    pass
+                rule_sets_ensure()
 
         post_migrate.connect(ensure, weak=False, dispatch_uid="opora.identification.rule_sets")
