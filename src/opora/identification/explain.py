@@ -337,6 +337,8 @@ def label(key: str) -> str:
 
 def display(key: str, value: Any, names: Names) -> str:
     """One value as a person reads it, by what the key means."""
+    if key == "subjects" and value is None:
+        return _("all")  # the rule's subjects: None means every subject
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -47,8 +47,6 @@ def _preview_regions(request: HttpRequest, rule_set: RuleSet) -> list[Region]:
 
 def _show(param: Param, value: Any, labels: explain.Names | None = None) -> str:
     """A parameter's value as the editor shows it (shares in %)."""
-    if param.name == "subjects" and value is None:
-        return _("all")
     if param.path[0] == "weights":
         return explain.number(value)
     return explain.display(param.path[-1], value, labels or explain.Names())
