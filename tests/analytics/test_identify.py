@@ -163,3 +163,11 @@ def test_too_few_schools_leave_the_expected_result_empty_with_a_reason() -> None
     assert result.evidence["low1"]["expected"]["reason"] == REASON_NOT_FITTED
     assert result.population["expected"]["reason"] == REASON_NOT_FITTED
     json.dumps(result.evidence, allow_nan=False)
+
+
+def test_a_fail_share_measure_is_oriented_so_that_above_means_better() -> None:
+    schools = run("federal", expected_measure="core_fail_share").schools.set_index("school_code")
+    assert (schools.loc[truth("low"), "result"] > schools.loc[truth("low"), "expected"]).all()  # more fails
+    assert (schools.loc[truth("low"), "position"] == "below").all()
+    assert (schools.loc[truth("low"), "residual_high"] < 0).all()
+    assert schools.loc["resilient", "position"] == "above" and schools.loc["resilient", "residual"] > 0

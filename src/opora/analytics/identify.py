@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from opora.analytics.expected import ExpectedConfig, expected_results
 from opora.analytics.objectivity import ObjectivityConfig, objectivity_signs
 from opora.analytics.quality import quality_groups, quality_index
 from opora.analytics.rules import (
+    CRITERIA,
     REASON_KEPT,
     Z95,
     RuleParams,
@@ -96,12 +97,16 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _by_school(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Records of `columns` grouped by school_code."""
+    """Records of `columns` grouped by school_code (each school's rows in their order)."""
     if frame.empty:
         return {}
-    frame = frame.sort_values("school_code", kind="stable")
-    rows = zip(frame["school_code"].tolist(), _records(frame[columns]), strict=True)
-    return {code: [r for _, r in group] for code, group in groupby(rows, key=lambda x: x[0])}
+    keys, uniques = pd.factorize(frame["school_code"])
+    order = np.argsort(keys, kind="stable")
+    records = _records(frame[columns].take(order))
+    starts = np.r_[0, np.flatnonzero(np.diff(keys[order])) + 1]
+    ends = np.r_[starts[1:], len(order)]
+    names = pd.Index(uniques).astype(str)[keys[order][starts]].tolist()
+    return {name: records[a:b] for name, a, b in zip(names, starts.tolist(), ends.tolist(), strict=True)}
 
 
 # --- Steps ----------------------------------------------------------------------------------------
@@ -169,19 +174,29 @@ def _expected(base: pd.DataFrame, params: RuleParams) -> tuple[pd.DataFrame, dic
     return out, info
 
 
-_STATUS_RANK = {"not_enough_data": 0, "absent": 1, "present": 2}
+_STATUSES = ("not_enough_data", "absent", "present")  # worst to best
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in `index` (−1 if absent), through the distinct values (fast on long columns)."""
+    codes, uniques = pd.factorize(values)
+    found = index.get_indexer(pd.Index(uniques).astype(object))
+    return np.where(codes >= 0, found[codes], -1)
 
 
 def _sign_statuses(signs: pd.DataFrame, codes: list[str]) -> list[dict[str, str]]:
     """Per school (in the order of `codes`) each sign's best status: present > absent > not_enough_data."""
     if signs.empty:
         return [{} for _ in codes]
-    rank = signs["status"].map(_STATUS_RANK).fillna(0).astype(int)
-    best = rank.groupby([signs["school_code"].astype(str), signs["sign"].astype(str)]).max().unstack("sign")
-    best = best.reindex(pd.Index(codes))
-    names = {v: k for k, v in _STATUS_RANK.items()}
-    columns = [(sign, best[sign].to_numpy()) for sign in best.columns]
-    return [{sign: names[int(v[i])] for sign, v in columns if v[i] == v[i]} for i in range(len(codes))]
+    names = pd.Index(pd.unique(signs["sign"].astype(str)))
+    school = _positions(signs["school_code"].astype(str), pd.Index(codes))
+    sign = _positions(signs["sign"].astype(str), names)
+    rank = _positions(signs["status"].astype(str), pd.Index(_STATUSES))
+    keep = (school >= 0) & (rank >= 0)
+    best = np.full((len(codes), len(names)), -1)
+    np.maximum.at(best, (school[keep], sign[keep]), rank[keep])
+    listed = names.tolist()
+    return [{listed[j]: _STATUSES[r] for j, r in enumerate(row) if r >= 0} for row in best.tolist()]
 
 
 def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFrame, passports: pd.DataFrame,
@@ -277,79 +292,79 @@ def _history(history: pd.DataFrame | None) -> pd.DataFrame:
 # --- Evidence --------------------------------------------------------------------------------------
 
 
+def _flag(rule: dict[str, Any], value: list[Any], **numbers: list[Any]) -> list[dict[str, Any]]:
+    """One {"value", "rule", numbers…} dict per school from per-school lists (the rule is shared)."""
+    keys = ["value", "rule", *numbers]
+    return [dict(zip(keys, row, strict=True)) for row in zip(value, repeat(rule, len(value)), *numbers.values(),
+                                                              strict=True)]
+
+
 def _evidence(frame: pd.DataFrame, listed: pd.DataFrame, selection: Selection, perturbed: dict[float, np.ndarray],
               decline: Selection, dyn: Selection, signs: pd.DataFrame, big: pd.DataFrame, year: int,
               params: RuleParams) -> dict[str, dict[str, Any]]:
-    """One JSON-able dict per school: flag → {"value", "rule", numbers}."""
+    """One JSON-able dict per school: flag → {"value", "rule", numbers}. Built column-wise: one
+    list per number, zipped into the dicts (no lookups per school)."""
     codes = frame["school_code"].tolist()
-    col = {c: _values(frame[c]) for c in frame.columns if c not in ("objectivity_signs",)}
-    rule = params.selection_rule()
-    swi_rule = {"min_indicators": params.swi["min_indicators"], "adverse_stanines": params.swi["adverse_stanines"]}
-    expected_rule = {"measure": params.expected_measure, "factors": ["swi", "type", "settlement"],
-                     "min_participants": params.min_participants, "z": Z95}
-    quality_rule = {"selection": {p: list(g) for p, g in params.quality_selection.items()}, "k": params.k,
-                    "min_participants": params.min_participants}
-    decline_rule = {"decline_bar": params.decline_bar, "fail_bar": params.fail_bar,
-                    "min_participants": params.min_participants, "years": decline.summary.get("years")}
-    dynamics_rule = {"min_participants": params.min_participants, "z": Z95, "subjects": "core"}
-    typology_rule = {"adverse_stanines": params.swi["adverse_stanines"]}
-    objectivity_rule = {"weights": params.objectivity.get("weights")}
-    list_rule = {"kind": params.kind}
-    stability_rule = {"factors": list(PERTURBATION)}
-
-    low = _low_numbers(selection, frame["school_code"], big, year, params)
-    decline_works = _by_school(decline.detail, [c for c in decline.detail.columns if c != "school_code"])
-    dyn_cols = [c for c in ("fail_before", "fail_now", "participants_before", "participants_now", "change",
-                            "region_change", "relative_change", "se") if c in dyn.schools.columns]
-    dyn_values = {c: _values(dyn.schools[c]) for c in dyn_cols}
-    statuses = _sign_statuses(signs, codes)
+    n = len(codes)
+    col = {c: _values(frame[c]) for c in frame.columns if c != "objectivity_signs"}
+    # Empty reason codes are "", never None.
+    for name in ("reason", "expected_reason", "group_reason"):
+        col[name] = [v or "" for v in col[name]]
+    swi = params.swi
+    dyn_numbers = {c: _values(dyn.schools[c]) if c in dyn.schools.columns else [None] * n
+                   for c in ("fail_before", "fail_now", "participants_before", "participants_now", "change",
+                             "region_change", "relative_change", "se")}
     present = signs[signs["status"] == "present"]
     present_rows = _by_school(present, ["sign", "procedure", "subject", "grade", "numbers"])
-    share_cols = [c for c in ("share2", "share3", "share4", "share5") if c in frame.columns]
-    shares = {c: _values(frame[c]) for c in share_cols}
+    decline_works = _by_school(decline.detail, [c for c in decline.detail.columns if c != "school_code"])
     reason = listed["reason"].tolist()
-    earlier, last_year = listed["earlier"].tolist(), listed["last_year"].tolist()
-    at = {f: v.tolist() for f, v in perturbed.items()}
-    signs_listed = frame["objectivity_signs"].tolist()
-
-    evidence: dict[str, dict[str, Any]] = {}
-    for i, code in enumerate(codes):
-        lows = col["low_results"][i]
-        evidence[code] = {
-            "low_results": {"value": lows, "rule": rule, "score": col["low_score"][i], **low[i]},
-            "adverse_context": {"value": col["adverse_context"][i], "rule": swi_rule, "swi": col["swi"][i],
-                                "stanine": col["swi_stanine"][i], "indicators_used": col["indicators_used"][i],
-                                "reason": col["reason"][i] or ""},
-            "expected": {"value": col["expected"][i], "rule": expected_rule, "result": col["result"][i],
-                         "participants": col["result_participants"][i], "residual": col["raw_residual"][i],
-                         "shrunk": col["residual"][i], "low": col["residual_low"][i],
-                         "high": col["residual_high"][i], "reliability": col["reliability"][i],
-                         "position": col["position"][i], "reason": col["expected_reason"][i] or ""},
-            "typology": {"value": col["typology"][i], "rule": typology_rule,
-                         "adverse_context": col["adverse_context"][i], "position": col["position"][i],
-                         "low_results": lows},
-            "quality": {"value": col["quality_group"][i], "rule": quality_rule,
-                        "quality_index": col["quality_index"][i], "participants": col["quality_participants"][i],
-                        "group_participants": col["group_participants"][i], "mean_mark": col["mean_mark"][i],
-                        **{c: shares[c][i] for c in share_cols}, "reason": col["group_reason"][i] or ""},
-            "decline_risk": {"value": col["decline_risk"][i], "rule": decline_rule,
-                             "works": decline_works.get(code, [])},
-            "dynamics": {"value": col["dynamics"][i], "rule": dynamics_rule,
-                         **{c: dyn_values[c][i] for c in dyn_cols}},
-            "objectivity": {"value": col["objectivity_index"][i], "rule": objectivity_rule,
-                            "signs": list(signs_listed[i]), "signs_evaluated": col["signs_evaluated"][i],
-                            "statuses": statuses[i], "present": present_rows.get(code, [])},
-            "repeated": {"value": col["repeated"][i], "rule": list_rule, "earlier": earlier[i],
-                         "included": col["included"][i]},
-            "exit": {"value": col["exit"][i], "rule": list_rule, "last_year": last_year[i],
-                     "included": col["included"][i], "reason": reason[i],
-                     "kept": reason[i] == REASON_KEPT},
-            "stability": {"value": col["stable_thresholds"][i], "rule": stability_rule,
-                          "stable_years": col["stable_years"][i], "stable_thresholds": col["stable_thresholds"][i],
-                          "low_at": {str(f): at[f][i] for f in PERTURBATION},
-                          "stable_context": col["stable_context"][i]},
-        }
-    return evidence
+    at = {str(f): v.tolist() for f, v in perturbed.items()}
+    flags = {
+        "low_results": _flag(params.selection_rule(), col["low_results"], score=col["low_score"],
+                             **_low_numbers(selection, frame["school_code"], big, year, params)),
+        "adverse_context": _flag(
+            {"min_indicators": swi["min_indicators"], "adverse_stanines": swi["adverse_stanines"]},
+            col["adverse_context"], swi=col["swi"], stanine=col["swi_stanine"],
+            indicators_used=col["indicators_used"], reason=col["reason"]),
+        "expected": _flag(
+            {"measure": params.expected_measure, "factors": ["swi", "type", "settlement"],
+             "min_participants": params.min_participants, "z": Z95},
+            col["expected"], result=col["result"], participants=col["result_participants"],
+            residual=col["raw_residual"], shrunk=col["residual"], low=col["residual_low"],
+            high=col["residual_high"], reliability=col["reliability"], position=col["position"],
+            reason=col["expected_reason"]),
+        "typology": _flag({"adverse_stanines": swi["adverse_stanines"]}, col["typology"],
+                          adverse_context=col["adverse_context"], position=col["position"],
+                          low_results=col["low_results"]),
+        "quality": _flag(
+            {"selection": {p: list(g) for p, g in params.quality_selection.items()}, "k": params.k,
+             "min_participants": params.min_participants},
+            col["quality_group"], quality_index=col["quality_index"], participants=col["quality_participants"],
+            group_participants=col["group_participants"], mean_mark=col["mean_mark"],
+            **{c: col[c] for c in ("share2", "share3", "share4", "share5")}, reason=col["group_reason"]),
+        "decline_risk": _flag(
+            {"decline_bar": params.decline_bar, "fail_bar": params.fail_bar,
+             "min_participants": params.min_participants, "years": decline.summary.get("years")},
+            col["decline_risk"], works=[decline_works.get(c, []) for c in codes]),
+        "dynamics": _flag({"min_participants": params.min_participants, "z": Z95, "subjects": "core"},
+                          col["dynamics"], **dyn_numbers),
+        "objectivity": _flag(
+            {"weights": params.objectivity.get("weights")}, col["objectivity_index"],
+            signs=[list(v) for v in frame["objectivity_signs"]], signs_evaluated=col["signs_evaluated"],
+            statuses=_sign_statuses(signs, codes), present=[present_rows.get(c, []) for c in codes]),
+        "repeated": _flag({"kind": params.kind}, col["repeated"], earlier=listed["earlier"].tolist(),
+                          included=col["included"]),
+        "exit": _flag({"kind": params.kind}, col["exit"], last_year=listed["last_year"].tolist(),
+                      included=col["included"], reason=reason, kept=[r == REASON_KEPT for r in reason]),
+        "stability": _flag(
+            {"factors": list(PERTURBATION)}, col["stable_thresholds"], stable_years=col["stable_years"],
+            stable_thresholds=col["stable_thresholds"],
+            low_at=[dict(zip(at, row, strict=True)) for row in zip(*at.values(), strict=True)],
+            stable_context=col["stable_context"]),
+    }
+    names = list(flags)
+    return {code: dict(zip(names, row, strict=True)) for code, row in zip(codes, zip(*flags.values(), strict=True),
+                                                                           strict=True)}
 
 
 def _rule_works(big: pd.DataFrame, flagged: set[str], year: int, params: RuleParams) -> pd.DataFrame:
@@ -365,37 +380,31 @@ def _rule_works(big: pd.DataFrame, flagged: set[str], year: int, params: RulePar
 
 
 def _low_numbers(selection: Selection, codes: pd.Series, big: pd.DataFrame, year: int,
-                 params: RuleParams) -> list[dict[str, Any]]:
-    """Per school the numbers behind the rule's verdict, in the order of `codes`; the works read
-    are listed for the flagged schools only (the others show the pooled numbers)."""
+                 params: RuleParams) -> dict[str, list[Any]]:
+    """Per-school lists of the numbers behind the rule's verdict, in the order of `codes`; the
+    works read are listed for the flagged schools only (the others show the pooled numbers)."""
     s = selection.schools.set_index("school_code").reindex(codes)
-    if params.kind == "federal":
-        detail = _by_school(selection.detail, ["procedure", "year", "participants", "fail_count", "works",
-                                               "fail_share", "failing"])
-        failing, both = _values(s["failing_procedures"]), _values(s["failing_both_years"])
-    elif params.kind == "municipal":
-        criteria = ("core_fail", "core_high", "other_fail", "inclusions", "objectivity")
-        values = {c: _values(s[c]) for c in criteria}
-        pct = {c: _values(s[f"{c}_pct"]) for c in criteria}
-        participants, judged = _values(s["participants"]), _values(s["judged"])
-        cut = selection.summary.get("cut")
-    else:
-        groups = _values(s["quality_group"].astype("Float64"))
+    order = codes.tolist()
+    n = len(order)
     flagged = set(codes[s["low_results"].fillna(False).astype(bool).to_numpy()])
     works = _by_school(_rule_works(big, flagged, year, params),
                        ["year", "procedure", "subject", "grade", "participants", "fail_share", "high_share"])
-    out: list[dict[str, Any]] = []
-    for i, code in enumerate(codes.tolist()):
-        if params.kind == "federal":
-            row = {"failing_procedures": failing[i], "failing_both_years": both[i],
-                   "procedures": detail.get(code, [])}
-        elif params.kind == "municipal":
-            row = {"judged": judged[i], "participants": participants[i], "cut": cut,
-                   "criteria": {c: {"value": values[c][i], "percentile": pct[c][i],
-                                    "weight": params.weights[c]} for c in criteria}}
-        else:
-            group = groups[i]
-            row = {"quality_group": None if group is None else int(group), "low_groups": params.low_groups}
-        row["works"] = works.get(code, [])
-        out.append(row)
+    out: dict[str, list[Any]]
+    if params.kind == "federal":
+        procedures = _by_school(selection.detail, ["procedure", "year", "participants", "fail_count", "works",
+                                                   "fail_share", "failing"])
+        out = {"failing_procedures": _values(s["failing_procedures"]),
+               "failing_both_years": _values(s["failing_both_years"]),
+               "procedures": [procedures.get(c, []) for c in order]}
+    elif params.kind == "municipal":
+        values = {c: _values(s[c]) for c in CRITERIA}
+        pct = {c: _values(s[f"{c}_pct"]) for c in CRITERIA}
+        cut = selection.summary.get("cut")
+        out = {"judged": _values(s["judged"]), "participants": _values(s["participants"]), "cut": [cut] * n,
+               "criteria": [{c: {"value": values[c][i], "percentile": pct[c][i], "weight": params.weights[c]}
+                             for c in CRITERIA} for i in range(n)]}
+    else:
+        groups = _values(s["quality_group"].astype("Int64"))
+        out = {"quality_group": groups, "low_groups": [params.low_groups] * n}
+    out["works"] = [works.get(c, []) for c in order]
     return out
