@@ -13,7 +13,12 @@ Choices of ours, where the methods leave room:
   the weighted mean of the percentiles the school has. "share" selects the round(share × n)
   worst composites (schools tied with the last one selected are all selected).
 - Changes are measured against the region's change for the same works, so a new, harder test
-  that moves every school moves nobody's verdict (decline risk and dynamics).
+  that moves every school moves nobody's verdict (decline risk and dynamics); the decline trend
+  must also rise beyond its binomial noise, so a school idling just under the bar is not at risk.
+- Thresholds are perturbed ×0.9 / ×1.1 to test a verdict's stability; the quality rule's
+  low_groups, a whole number, moves by one group instead.
+- A selection is split into `score` (numbers independent of the thresholds, computed once) and
+  `decide` (the verdict at given thresholds), so the perturbed verdicts cost little.
 """
 
 from __future__ import annotations
