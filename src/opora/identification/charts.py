@@ -41,6 +41,7 @@ class Point:
     typology: str = ""
     label: str | None = None  # None: an anonymous point (another municipality's school)
     href: str | None = None
+    mark: str = ""  # a short text drawn beside the point (its number in the list under the chart)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def scatter_svg(points: Sequence[Point], *, line: tuple[float, float] | None, x_
         colour = TYPOLOGY_COLOURS.get(p.typology, TYPOLOGY_COLOURS[""])
         dot = (f'<circle class="own" cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{colour}">'
                f"<title>{escape(p.label)}</title></circle>")
+        if p.mark:
+            dot += f'<text class="mark" x="{cx + 6:.1f}" y="{cy - 5:.1f}">{escape(p.mark)}</text>'
         if p.href:
             dot = f'<a href="{escape(p.href)}">{dot}</a>'
         parts.append(dot)

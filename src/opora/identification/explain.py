@@ -220,10 +220,10 @@ class Names:
     subjects: Mapping[str, str] = field(default_factory=dict)
 
     def procedure(self, code: Any) -> str:
-        return str(self.procedures.get(code, code)) if code else "—"
+        return _named(self.procedures, code) if code else "—"
 
     def subject(self, code: Any) -> str:
-        return str(self.subjects.get(code, code)) if code else "—"
+        return _named(self.subjects, code) if code else "—"
 
     def work(self, record: Mapping[str, Any]) -> str:
         parts = [self.procedure(record.get("procedure"))]
@@ -311,24 +311,31 @@ def stable_years_text(value: str | None) -> str:
     return value or "—"
 
 
+def _named(names: Mapping[str, Any], code: Any, default: Any = None) -> str:
+    """The name of a code; an unknown code shows as itself (or `default`), anything odd as text."""
+    if isinstance(code, str):
+        return str(names.get(code, code if default is None else default))
+    return str(code) if default is None else str(default)
+
+
 def typology_label(code: Any) -> str:
-    return str(dict(Typology.choices).get(code, "—")) if code else "—"
+    return _named(dict(Typology.choices), code, "—") if code else "—"
 
 
 def position_label(code: Any) -> str:
-    return str(dict(Position.choices).get(code, "—")) if code else "—"
+    return _named(dict(Position.choices), code, "—") if code else "—"
 
 
 def dynamics_label(code: Any) -> str:
-    return str(dict(Dynamics.choices).get(code, "—")) if code else "—"
+    return _named(dict(Dynamics.choices), code, "—") if code else "—"
 
 
 def reason_label(code: Any) -> str:
-    return str(REASONS.get(code, code)) if code else ""
+    return _named(REASONS, code) if code else ""
 
 
-def sign_label(code: str) -> str:
-    return str(SIGNS.get(code, code))
+def sign_label(code: Any) -> str:
+    return _named(SIGNS, code)
 
 
 def label(key: str) -> str:
@@ -336,7 +343,15 @@ def label(key: str) -> str:
 
 
 def display(key: str, value: Any, names: Names) -> str:
-    """One value as a person reads it, by what the key means."""
+    """One value as a person reads it, by what the key means (a value of an unexpected shape is
+    shown as plain text rather than breaking the page)."""
+    try:
+        return _display(key, value, names)
+    except (TypeError, ValueError, AttributeError):
+        return str(value)
+
+
+def _display(key: str, value: Any, names: Names) -> str:
     if key == "subjects" and value is None:
         return _("all")  # the rule's subjects: None means every subject
     if value is None:
@@ -344,7 +359,7 @@ def display(key: str, value: Any, names: Names) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     if key == "kind":
-        return str(dict(RuleKind.choices).get(value, value))
+        return _named(dict(RuleKind.choices), value)
     if key in ("procedures", "confirm_procedures"):
         return ", ".join(names.procedure(v) for v in value) if isinstance(value, list) else str(value)
     if key == "subjects":
@@ -360,7 +375,7 @@ def display(key: str, value: Any, names: Names) -> str:
     if key == "weights" and isinstance(value, Mapping):
         return "; ".join(f"{CRITERIA.get(k) or SIGNS.get(k) or k}: {number(v)}" for k, v in value.items())
     if key in ("measure", "expected_measure"):
-        return str(MEASURES.get(value, value))
+        return _named(MEASURES, value)
     if key == "position":
         return position_label(value)
     if key == "reason":
@@ -370,11 +385,11 @@ def display(key: str, value: Any, names: Names) -> str:
     if key == "subject":
         return names.subject(value)
     if key == "boundary":
-        return BOUNDARIES.get(value, str(value))
+        return _named(BOUNDARIES, value)
     if key == "factors" and isinstance(value, list):
         if all(_is_number(v) for v in value):
             return ", ".join(f"×{number(v)}" for v in value)
-        return ", ".join(str(LABELS.get(v, v)) if v != "swi" else _("social well-being") for v in value)
+        return ", ".join(_named(LABELS, v) if v != "swi" else _("social well-being") for v in value)
     if key in ("change", "region_change", "relative_change", "change_before", "change_now"):
         return points(value)
     if key in SHARES:
@@ -389,8 +404,10 @@ def display(key: str, value: Any, names: Names) -> str:
 
 
 def _pairs(data: Mapping[str, Any], names: Names, skip: Iterable[str] = ()) -> list[tuple[str, str]]:
+    if not isinstance(data, Mapping):
+        return []
     hidden = set(skip)
-    return [(label(k), display(k, v, names)) for k, v in data.items() if k not in hidden]
+    return [(label(str(k)), display(str(k), v, names)) for k, v in data.items() if k not in hidden]
 
 
 # --- The "why" panel ------------------------------------------------------------------------------
@@ -406,9 +423,17 @@ def _part(row: Any, key: str) -> dict[str, Any]:
     return part if isinstance(part, dict) else {}
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    """The dict items of an evidence list (anything else: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _works_table(works: list[dict[str, Any]], names: Names) -> Table:
-    works = sorted(works, key=lambda w: (w.get("procedure") or "", w.get("subject") or "", w.get("grade") or 0,
-                                         w.get("year") or 0))
+    works = sorted(works, key=lambda w: tuple(str(w.get(k) or "") for k in ("procedure", "subject", "grade", "year")))
     return Table(
         headers=[label("year"), _("work"), label("participants"), label("fail_share"), label("high_share")],
         rows=[[str(w.get("year", "—")), names.work(w), number(w.get("participants")), pct(w.get("fail_share")),
@@ -420,8 +445,8 @@ def _low_results(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
     item = WhyItem("low_results", str(FLAGS["low_results"]), yes_no(part.get("value", row.low_results)),
                    bool(part.get("value", row.low_results)), rule=_pairs(part.get("rule") or {}, names))
     item.numbers = _pairs({k: v for k, v in part.items() if k not in SKIP}, names)
-    procedures = part.get("procedures")
-    if isinstance(procedures, list) and procedures:
+    procedures = _records(part.get("procedures"))
+    if procedures:
         item.tables.append(Table(
             headers=[label("year"), label("procedure"), label("works"), label("participants"), label("fail_count"),
                      label("fail_share"), label("failing")],
@@ -436,8 +461,8 @@ def _low_results(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
                    number(v.get("value")) if c in ("inclusions", "objectivity") else pct(v.get("value")),
                    pct(v.get("percentile")), number(v.get("weight"))]
                   for c, v in criteria.items() if isinstance(v, dict)]))
-    works = part.get("works")
-    if isinstance(works, list) and works:
+    works = _records(part.get("works"))
+    if works:
         item.tables.append(_works_table(works, names))
     return item
 
@@ -446,9 +471,9 @@ def _decline(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
     value = part.get("value", row.decline_risk)
     item = WhyItem("decline_risk", str(FLAGS["decline_risk"]), yes_no(value), bool(value),
                    rule=_pairs(part.get("rule") or {}, names))
-    years = (part.get("rule") or {}).get("years") or []
-    works = part.get("works")
-    if isinstance(works, list) and works and len(years) == 3:
+    years = _mapping(part.get("rule")).get("years") or []
+    works = _records(part.get("works"))
+    if works and isinstance(years, list) and len(years) == 3:
         item.tables.append(Table(
             headers=[_("work"), *[f"{label('fail_share')}, {y}" for y in years],
                      *[_("the region, %(year)s") % {"year": y} for y in years],
@@ -462,21 +487,24 @@ def _decline(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
 
 def _objectivity(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
     index = part.get("value", row.objectivity_index)
-    present = list(part.get("signs") or row.objectivity_signs or [])
+    signs = part.get("signs")
+    present = [c for c in (signs if isinstance(signs, list) else row.objectivity_signs or []) if isinstance(c, str)]
     item = WhyItem("objectivity", str(FLAGS["objectivity"]),
                    _("index %(index)s") % {"index": number(index)} if _is_number(index) else _("not evaluated"),
                    bool(present), rule=_pairs(part.get("rule") or {}, names))
     item.numbers = _pairs({k: v for k, v in part.items() if k in ("signs_evaluated",)}, names)
     statuses = part.get("statuses") if isinstance(part.get("statuses"), dict) else {}
     for code in SIGNS:
-        status = statuses.get(code) or ("present" if code in present else "not_enough_data")
-        item.signs.append(SignStatus(code, sign_label(code), status, str(SIGN_STATUSES.get(status, status))))
-    rows = [r for r in part.get("present") or [] if isinstance(r, dict)]
+        status = statuses.get(code)
+        if not isinstance(status, str) or status not in SIGN_STATUSES:
+            status = "present" if code in present else "not_enough_data"
+        item.signs.append(SignStatus(code, sign_label(code), status, str(SIGN_STATUSES[status])))
+    rows = _records(part.get("present"))
     if rows:
         table = Table(headers=[_("sign"), _("work"), _("numbers")], rows=[])
         for r in rows:
             numbers = r.get("numbers") if isinstance(r.get("numbers"), dict) else {}
-            keys = SIGN_NUMBERS.get(r.get("sign", ""), tuple(numbers))
+            keys = SIGN_NUMBERS.get(str(r.get("sign", "")), tuple(numbers))
             text = "; ".join(f"{label(k)}: {_sign_number(k, numbers.get(k), names)}"
                              for k in keys if numbers.get(k) is not None)
             table.rows.append([sign_label(r.get("sign", "")), names.work(r), text])
@@ -557,7 +585,8 @@ def _streaks(works: list[dict[str, Any]], bar: float, year: int) -> list[tuple[s
     pooled: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for w in works:
         n, share = w.get("participants"), w.get("fail_share")
-        if not (_is_number(n) and _is_number(share)) or w.get("year") is None or not w.get("subject"):
+        if not (_is_number(n) and _is_number(share) and _is_number(w.get("year"))) \
+                or not isinstance(w.get("subject"), str):
             continue
         cell = pooled[w["subject"]][int(w["year"])]
         cell[0] += n * share
@@ -587,7 +616,7 @@ def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[
     if kind == RuleKind.FEDERAL:
         bar = rule.get("fail_bar", 0.30)
         failing = part.get("failing_procedures")
-        now = [p for p in part.get("procedures") or [] if p.get("year") == year and p.get("failing")]
+        now = [p for p in _records(part.get("procedures")) if p.get("year") == year and p.get("failing")]
         if _is_number(failing) and failing:
             out.append(ngettext(
                 "In %(year)s the fail share was %(bar)s or more in %(n)d procedure: %(list)s.",
@@ -597,7 +626,7 @@ def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[
                    or "—"})
         if part.get("failing_both_years"):
             out.append(_("The same procedure failed last year too."))
-        streaks = _streaks(part.get("works") or [], bar, year) if year else []
+        streaks = _streaks(_records(part.get("works")), bar, year) if year and _is_number(bar) else []
         for subject, n, years, shares in streaks[:MAX_SUBJECTS]:
             out.append(ngettext(
                 "The fail share in «%(subject)s» has been %(bar)s or more for %(n)d year running (%(shares)s).",
@@ -636,10 +665,35 @@ def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[
     return out
 
 
+def _short_of_rule(row: Any, kind: str, year: int | None, names: Names) -> list[str]:
+    """For a school the rule does not flag, the numbers it falls short on (why it is out)."""
+    part = _part(row, "low_results")
+    rule = part.get("rule") if isinstance(part.get("rule"), dict) else {}
+    if kind == RuleKind.FEDERAL:
+        now = sorted((p for p in _records(part.get("procedures")) if p.get("year") == year
+                      and _is_number(p.get("fail_share"))), key=lambda p: -p["fail_share"])
+        if now:
+            return [_("The highest fail shares in %(year)s: %(list)s; the bar is %(bar)s.")
+                    % {"year": year, "bar": pct(rule.get("fail_bar", 0.30), 0),
+                       "list": ", ".join(f"{names.procedure(p.get('procedure'))} {pct(p['fail_share'])}"
+                                         for p in now[:MAX_SUBJECTS])}]
+    elif kind == RuleKind.MUNICIPAL:
+        score, cut = part.get("score", row.low_score), part.get("cut")
+        if _is_number(score) and _is_number(cut):
+            return [_("Composite rank %(score)s, short of the cut for the list, %(cut)s (0 is the best, 1 the worst).")
+                    % {"score": number(score), "cut": number(cut)}]
+    elif kind == RuleKind.QUALITY:
+        group, low_groups = row.quality_group, part.get("low_groups") or rule.get("low_groups")
+        if _is_number(group) and _is_number(low_groups):
+            return [_("Quality group %(group)s: above the lowest %(low)s groups counted as low results.")
+                    % {"group": group, "low": low_groups}]
+    return []
+
+
 def summary_sentences(row: Any, names: Names | None = None, *, kind: str = "", year: int | None = None) -> list[str]:
     """A few plain sentences on the school's position, the most telling first."""
     names = names or Names()
-    kind = kind or ((_part(row, "low_results").get("rule") or {}).get("kind") or "")
+    kind = kind or str(_mapping(_part(row, "low_results").get("rule")).get("kind") or "")
     out: list[str] = []
     exit_part = _part(row, "exit")
     if row.low_results:
@@ -651,6 +705,8 @@ def summary_sentences(row: Any, names: Names | None = None, *, kind: str = "", y
         out.append(_("Leaves the list: no longer meets the rule and shows no sign of non-objective results."))
     else:
         out.append(_("The school does not meet the low-results rule."))
+    if not row.low_results:
+        out.extend(_short_of_rule(row, kind, year, names))
     if row.repeated and row.repeated > 1 and row.included:
         out.append(ngettext("In the list for %(n)d year, this one included.",
                             "In the list for %(n)d years, this one included.", row.repeated) % {"n": row.repeated})

@@ -9,6 +9,7 @@ by `RuleParams.from_dict`, so what is saved or previewed is exactly what the ana
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -291,18 +292,18 @@ class RuleSetVersionForm(forms.Form):
 
     def params(self) -> dict[str, Any]:
         """The base parameters with every edited field laid over them."""
-        import copy
-
         out = copy.deepcopy(self.base)
         out["kind"] = self.kind
         for param in PARAMS:
             if param.name not in self.fields or param.name not in self.cleaned_data:
                 continue
             value = self.cleaned_data[param.name]
-            if param.name == "subjects":
-                value = list(value) or None
-            elif param.name in ("procedures", "obj_procedures", "obj_confirm_procedures"):
-                value = list(value)
+            if param.name in ("subjects", "procedures", "obj_procedures", "obj_confirm_procedures"):
+                # The base's order is kept (a re-ticked list is not a change), new codes follow.
+                before = _get(self.base, param.path) or []
+                value = [c for c in before if c in value] + [c for c in value if c not in before]
+                if param.name == "subjects":
+                    value = value or None  # none ticked: every subject
             elif param.name == "adverse_stanines":
                 value = sorted(int(v) for v in value)
             elif param.scale != 1 and value is not None:

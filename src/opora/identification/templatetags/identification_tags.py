@@ -77,3 +77,10 @@ def dynamics_label(code: str | None) -> str:
 def sees_identification_of(user: Any, school: Any) -> bool:
     """For the school card: the user sees this school's identification."""
     return bool(user.is_authenticated and access.can_on_school(user, Perm.VIEW_IDENTIFICATION, school))
+
+
+@register.filter
+def shipped_text(rule_set: Any, field: str = "name") -> str:
+    """A rule set's name or description; a shipped rule set's are English msgids, shown translated."""
+    text = getattr(rule_set, field, "") or ""
+    return _(text) if getattr(rule_set, "shipped", False) and text else text

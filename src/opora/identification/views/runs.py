@@ -202,6 +202,9 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     return redirect("identification:run", run_id=run.pk)
 
 
+MAX_NUMBERED = 60  # more schools than this are not numbered on the chart (the names stay in tooltips)
+
+
 def _line(population: dict[str, Any]) -> tuple[float, float] | None:
     """Intercept and slope on the SWI for the reference type and settlement (dummies at zero)."""
     coefficients = (population.get("expected") or {}).get("coefficients") or []
@@ -232,16 +235,20 @@ def run_picture(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run}
     if run.status == RunStatus.DONE:
         mine = {r.school_id: r for r in selectors.run_rows(request.user, run)}
+        own = sorted(mine.values(), key=lambda r: r.school.name)
+        # A municipality's few schools are numbered on the chart and listed under it by number.
+        numbers = {r.school_id: str(i) for i, r in enumerate(own, start=1)} if len(own) <= MAX_NUMBERED else {}
         points = []
         # Every school of the region is a point, but only coordinates are read for the others.
         for school_id, swi, result, typology in RunSchool.objects.filter(
                 run=run, swi__isnull=False, result__isnull=False).values_list("school_id", "swi", "result", "typology"):
-            own = mine.get(school_id)
-            if own is None:
+            row = mine.get(school_id)
+            if row is None:
                 points.append(charts.Point(x=swi, y=result))
             else:
-                points.append(charts.Point(x=swi, y=result, typology=typology, label=own.school.name,
-                                           href=reverse("identification:why", args=[run.pk, own.school.code])))
+                points.append(charts.Point(x=swi, y=result, typology=typology, label=row.school.name,
+                                           href=reverse("identification:why", args=[run.pk, row.school.code]),
+                                           mark=numbers.get(school_id, "")))
         measure = (run.population.get("expected") or {}).get("measure") or run.params.get("expected_measure")
         line = _line(run.population)
         context.update(
@@ -253,7 +260,7 @@ def run_picture(request: HttpRequest, run_id: int) -> HttpResponse:
             other_count=sum(1 for p in points if p.label is None),
             legend=[(code, label, charts.TYPOLOGY_COLOURS[code]) for code, label in Typology.choices],
             anonymous_colour=charts.ANONYMOUS,
-            own=sorted(mine.values(), key=lambda r: r.school.name),
+            own=[(numbers.get(r.school_id, ""), r) for r in own],
         )
         bars = _group_bars(run.population)
         context["groups_chart"] = charts.quality_bars_svg(
