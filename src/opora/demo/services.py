@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
 from opora.demo.generator import SIZES, generate
+from opora.demo.identification import IdentificationSummary, identification_load
 from opora.demo.loader import territory_is_empty, territory_load
 from opora.demo.people import demo_people_create
 from opora.demo.results_loader import Progress, ResultsSummary, results_load
@@ -23,6 +24,7 @@ RESULTS_SIZES: tuple[str, ...] = ("tiny", "municipality", "region")
 class DemoLoaded:
     territory: Territory
     results: ResultsSummary | None  # None: loaded without results
+    identification: IdentificationSummary | None = None
 
 
 @transaction.atomic
@@ -51,4 +53,5 @@ def demo_load(
     if with_results is None:
         with_results = size in RESULTS_SIZES
     results = results_load(territory, seed=seed, progress=progress) if with_results else None
-    return DemoLoaded(territory=territory, results=results)
+    identification = identification_load() if with_results else None
+    return DemoLoaded(territory=territory, results=results, identification=identification)

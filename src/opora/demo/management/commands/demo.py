@@ -83,6 +83,11 @@ class Command(BaseCommand):
         )
         if loaded.results is not None:
             self._print_results(loaded.results)
+        if loaded.identification is not None:
+            self.stdout.write(
+                _("Identification: %(runs)d runs; the approved list of the latest year holds %(listed)d schools.")
+                % {"runs": loaded.identification.runs, "listed": loaded.identification.listed}
+            )
         self._print_logins()
 
     def _progress(self, step: str) -> None:
