@@ -306,11 +306,14 @@ def test_saving_makes_a_new_version_and_managers_only(built: Built, rule_sets: d
     c = client_for(built.cast.alice)
     response = c.post("/identification/rule-sets/federal/",
                       rule_form(fail_bar=35, connective="or", action="save", comment="Порог 35%"))
-    assert response.status_code == 302
-    version = rule_sets["federal"].current()
-    assert version.number == 2 and version.params["fail_bar"] == 0.35 and version.params["connective"] == "or"
+    # A regional administrator's edit of a shipped rule set goes to the region's own copy.
+    own = RuleSet.objects.get(code=f"federal-{built.cast.r10.code}")
+    assert response.status_code == 302 and response["Location"] == f"/identification/rule-sets/{own.code}/"
+    version = own.current()
+    assert version.number == 1 and version.params["fail_bar"] == 0.35 and version.params["connective"] == "or"
     assert version.params["procedures"] == ["vpr", "oge"] and version.created_by == built.cast.alice
-    page = html(c.get("/identification/rule-sets/federal/"))
+    assert rule_sets["federal"].current().params["fail_bar"] == 0.30
+    page = html(c.get(response["Location"]))
     assert "Порог 35%" in page and "35,0%" in page
     assert client_for(built.cast.rita).post("/identification/rule-sets/federal/",
                                             rule_form(action="save", comment="x")).status_code == 403
@@ -335,7 +338,8 @@ def test_preview_shows_who_would_go_out_and_why_then_saves(
     assert (_("Fail share bar, %").removesuffix(", %"), "30,0%", "50,0%") in page.context["changes"]
     assert c.post(response["Location"], {"comment": ""}).status_code == 400
     saved = c.post(response["Location"], {"comment": "Порог 50% для проверки"})
-    assert saved.status_code == 302 and rule_sets["federal"].current().params["fail_bar"] == 0.5
+    own = RuleSet.objects.get(code=f"federal-{built.cast.r10.code}")
+    assert saved.status_code == 302 and own.current().params["fail_bar"] == 0.5
 
 
 def test_a_preview_with_a_lower_bar_brings_schools_in(

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from opora.core import access
 from opora.core.access import Perm
@@ -35,15 +36,17 @@ BATCH = 2_000
 
 # The rule sets Opora ships (METHODS.md §5): code → (kind, name msgid, description msgid).
 SHIPPED: dict[str, tuple[str, str, str]] = {
-    "federal": (RuleKind.FEDERAL, "Federal risk indicator",
-                "Fail share of 30% or more in two or more procedures this year, and in the same procedure "
-                "last year and this year (Rosobrnadzor, 2025)."),
-    "municipal": (RuleKind.MUNICIPAL, "Municipal selection",
-                  "Ranks over the last two years: failing and high results in Russian and mathematics, failing "
-                  "results in other subjects, earlier inclusions, objectivity; the worst 10% are selected."),
-    "quality": (RuleKind.QUALITY, "Quality groups and typology",
-                "Quality index of Russian and mathematics (ВПР grades 5–6, ОГЭ), nine quality groups by the "
-                "pupils' marks; the lowest three groups are low results; typology by social well-being."),
+    "federal": (RuleKind.FEDERAL, gettext_noop("Federal risk indicator"),
+                gettext_noop("Fail share of 30% or more in two or more procedures this year, and in the same procedure "
+                "last year and this year (Rosobrnadzor, 2025).")),
+    "municipal": (RuleKind.MUNICIPAL, gettext_noop("Municipal selection"),
+                  gettext_noop("Ranks over the last two years: failing and high results in Russian and "
+                               "mathematics, failing results in other subjects, earlier inclusions, objectivity; "
+                               "the worst 10% are selected.")),
+    "quality": (RuleKind.QUALITY, gettext_noop("Quality groups and typology"),
+                gettext_noop("Quality index of Russian and mathematics (ВПР grades 5–6, ОГЭ), nine quality "
+                             "groups by the pupils' marks; the lowest three groups are low results; "
+                             "typology by social well-being.")),
 }
 
 
@@ -66,7 +69,7 @@ def rule_sets_ensure() -> None:
             code=code, defaults={"kind": kind, "name": name, "description": description, "shipped": True})
         if created or not rule_set.versions.exists():
             RuleSetVersion.objects.create(rule_set=rule_set, number=1, params=_params_valid(DEFAULT_RULE_SETS[code]),
-                                          comment="Opora's defaults (METHODS.md §5)")
+                                          comment=gettext_noop("Opora's defaults (METHODS.md §5)"))
 
 
 def rule_sets_for(user: User) -> list[RuleSet]:
@@ -75,12 +78,37 @@ def rule_sets_for(user: User) -> list[RuleSet]:
     return list(RuleSet.objects.filter(region__isnull=True) | RuleSet.objects.filter(region__in=regions))
 
 
+def _editable(actor: User, rule_set: RuleSet) -> RuleSet:
+    """The rule set a new version goes to. A shipped rule set is shared by every region, so a
+    regional administrator's edit goes to the region's own copy (created on first edit); only an
+    installation administrator versions the shipped one itself."""
+    if access.is_superuser(actor):
+        return rule_set
+    if rule_set.region_id is not None:
+        if not access.can_on_region(actor, Perm.MANAGE_RULE_SETS, rule_set.region):
+            raise AccessDenied
+        return rule_set
+    regions = list(access.regions_for(actor, Perm.MANAGE_RULE_SETS))
+    if not regions:
+        raise AccessDenied
+    if len(regions) > 1:
+        raise ValidationFailed(_("You administer several regions: edit the rule set as an installation "
+                                 "administrator or from a region's own copy."))
+    region = regions[0]
+    name = _(rule_set.name) if rule_set.shipped else rule_set.name
+    copy, _created = RuleSet.objects.get_or_create(
+        code=f"{rule_set.code}-{region.code}",
+        defaults={"kind": rule_set.kind, "name": f"{name} — {region.name}", "region": region,
+                  "description": _(rule_set.description) if rule_set.shipped else rule_set.description})
+    return copy
+
+
 def rule_set_version_create(*, actor: User, rule_set: RuleSet, params: dict[str, Any],
                             comment: str) -> RuleSetVersion:
-    """A new version of a rule set (versions are never edited: past runs keep theirs)."""
+    """A new version of a rule set (versions are never edited: past runs keep theirs). Editing a
+    shipped rule set as a regional administrator versions the region's own copy; the returned
+    version's rule_set says which."""
     if not (access.is_superuser(actor) or access.has_perm_anywhere(actor, Perm.MANAGE_RULE_SETS)):
-        raise AccessDenied
-    if rule_set.region_id and not access.can_on_region(actor, Perm.MANAGE_RULE_SETS, rule_set.region):
         raise AccessDenied
     if not comment.strip():
         raise ValidationFailed(_("Say what changed in this version."))
@@ -88,6 +116,7 @@ def rule_set_version_create(*, actor: User, rule_set: RuleSet, params: dict[str,
     if clean.get("kind") != rule_set.kind:
         raise ValidationFailed(_("A new version must keep the rule set's method."))
     with transaction.atomic():
+        rule_set = _editable(actor, rule_set)
         last = RuleSetVersion.objects.select_for_update().filter(rule_set=rule_set).order_by("-number").first()
         return RuleSetVersion.objects.create(rule_set=rule_set, number=(last.number + 1) if last else 1,
                                              params=clean, comment=comment.strip(), created_by=actor)

@@ -83,4 +83,8 @@ def sees_identification_of(user: Any, school: Any) -> bool:
 def shipped_text(rule_set: Any, field: str = "name") -> str:
     """A rule set's name or description; a shipped rule set's are English msgids, shown translated."""
     text = getattr(rule_set, field, "") or ""
-    return _(text) if getattr(rule_set, "shipped", False) and text else text
+    # A version's comment: only the first version of a shipped rule set carries Opora's msgid.
+    shipped = getattr(rule_set, "shipped", None)
+    if shipped is None and hasattr(rule_set, "rule_set"):
+        shipped = rule_set.rule_set.shipped and rule_set.number == 1 and rule_set.created_by_id is None
+    return _(text) if shipped and text else text

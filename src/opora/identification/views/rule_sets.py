@@ -118,7 +118,7 @@ def rule_set_detail(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user, rule_set=rule_set, params=form.cleaned_data["params"],
                         comment=form.cleaned_data["comment"])
                     messages.success(request, _("Version %(n)s is saved.") % {"n": version.number})
-                    return redirect("identification:rule_set", code=rule_set.code)
+                    return redirect("identification:rule_set", code=version.rule_set.code)
                 region = next(r for r in _preview_regions(request, rule_set) if r.code == form.cleaned_data["region"])
                 run = services.run_create(actor=request.user, region=region, year=form.cleaned_data["year"],
                                           rule_set=rule_set, params=form.cleaned_data["params"])
@@ -184,7 +184,7 @@ def rule_set_preview(request: HttpRequest, code: str, run_id: int) -> HttpRespon
             comment_error = " ".join(error.messages)
         else:
             messages.success(request, _("Version %(n)s is saved.") % {"n": version.number})
-            return redirect("identification:rule_set", code=rule_set.code)
+            return redirect("identification:rule_set", code=version.rule_set.code)
     labels = names()
     context: dict[str, Any] = {
         "rule_set": rule_set, "run": run, "current": current, "can_manage": can_manage,
