@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 # Reasons are stable codes; the page translates them.
 REASON_SMALL_GROUP = "small_group"
@@ -94,7 +95,9 @@ def _clusters(points: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Group labels 1..g (g ≤ k) ordered by the centroid's mean mark; k-means needs at least as
     many distinct points as clusters, so k is cut to the distinct distributions."""
     distinct = len(np.unique(points, axis=0))
-    model = KMeans(n_clusters=min(k, distinct), n_init=10, random_state=seed).fit(points)
+    # One thread: on a few hundred points OpenMP start-up and spinning cost ~50× the clustering itself.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model = KMeans(n_clusters=min(k, distinct), n_init=10, random_state=seed).fit(points)
     labels = model.labels_
     # Centroids recomputed from the final labels, so the chart matches the schools listed.
     centroids = pd.DataFrame(points).groupby(labels).mean()
