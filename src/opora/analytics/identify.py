@@ -23,6 +23,7 @@ from opora.analytics.objectivity import ObjectivityConfig, objectivity_signs
 from opora.analytics.quality import quality_groups, quality_index
 from opora.analytics.rules import (
     CRITERIA,
+    POPULATION,
     REASON_KEPT,
     Z95,
     RuleParams,
@@ -37,7 +38,7 @@ from opora.analytics.rules import (
     stable_years,
     typology,
 )
-from opora.analytics.swi import social_wellbeing
+from opora.analytics.swi import SwiResult, social_wellbeing
 
 IDENTIFY_COLUMNS = [
     "school_code", "swi", "swi_stanine", "adverse_context", "result", "expected", "residual", "residual_low",
@@ -112,9 +113,11 @@ def _by_school(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[dict[s
 # --- Steps ----------------------------------------------------------------------------------------
 
 
-def _scope(works: pd.DataFrame, codes: pd.Index, params: RuleParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _scope(works: pd.DataFrame, codes: pd.Index, params: RuleParams,
+           population: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The works of the population in the rule's procedures and subjects: all columns (for the
-    objectivity signs), and the columns the rules read with categorical keys (fast group-bys)."""
+    objectivity signs), and the columns the rules read with categorical keys (fast group-bys),
+    with each school's population when there are several."""
     keep = works["school_code"].astype(str).isin(codes) & works["procedure"].isin(params.procedures)
     if params.subjects is not None:
         keep &= works["subject"].isin(params.subjects)
@@ -123,6 +126,8 @@ def _scope(works: pd.DataFrame, codes: pd.Index, params: RuleParams) -> tuple[pd
     for key in ("school_code", "procedure", "subject"):
         narrow[key] = narrow[key].astype(str).astype("category")
     narrow["core"] = narrow["core"].fillna(False).astype(bool)
+    if population is not None:
+        narrow[POPULATION] = narrow["school_code"].map(population)
     return full.assign(school_code=full["school_code"].astype(str)), narrow
 
 
@@ -140,6 +145,20 @@ def _measure(works: pd.DataFrame, quality: pd.DataFrame, year: int, params: Rule
     p = g["fail_count"] / g["participants"]
     return pd.DataFrame({"school_code": g["school_code"], "result": p, "participants": g["participants"],
                          "within_var": p * (1 - p)}), -1
+
+
+def _expected_by(base: pd.DataFrame, params: RuleParams,
+                 pops: np.ndarray | None) -> tuple[pd.DataFrame, dict[Any, dict[str, Any]] | dict[str, Any]]:
+    """`_expected` once, or once per population (`pops`: one code per row of `base`)."""
+    if pops is None:
+        return _expected(base, params)
+    codes, names = pd.factorize(pops)
+    frames, infos = [], {}
+    for i, name in enumerate(names):
+        frame, infos[name] = _expected(base[codes == i], params)
+        frames.append(frame.set_axis(np.flatnonzero(codes == i)))
+    out = pd.concat(frames).sort_index() if frames else _expected(base, params)[0]
+    return out.reset_index(drop=True), infos
 
 
 def _expected(base: pd.DataFrame, params: RuleParams) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -199,25 +218,49 @@ def _sign_statuses(signs: pd.DataFrame, codes: list[str]) -> list[dict[str, str]
     return [{listed[j]: _STATUSES[r] for j, r in enumerate(row) if r >= 0} for row in best.tolist()]
 
 
+def _swi(passports: pd.DataFrame, params: RuleParams, population: pd.Series | None) -> tuple[SwiResult, Any]:
+    """The SWI of the schools against their own population: (result, population table(s))."""
+    if population is None:
+        swi = social_wellbeing(passports, params.swi_config())
+        return swi, swi.population
+    codes, names = pd.factorize(passports["school_code"].map(population))
+    parts = {name: social_wellbeing(passports[codes == i], params.swi_config()) for i, name in enumerate(names)}
+    if not parts:
+        return social_wellbeing(passports, params.swi_config()), {}
+    schools = pd.concat([p.schools for p in parts.values()], ignore_index=True)
+    return SwiResult(schools=schools, population=pd.DataFrame()), {k: p.population for k, p in parts.items()}
+
+
 def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFrame, passports: pd.DataFrame,
              history: pd.DataFrame | None, year: int, params: RuleParams) -> Identification:
-    """Every flag of every school of `schools` for `year` under `params` (see the module doc)."""
+    """Every flag of every school of `schools` for `year` under `params` (see the module doc).
+
+    Many populations at once: when `schools` has a `population` column (e.g. the region code;
+    school codes unique over all), every population-level number — SWI z-scores and stanines,
+    the expected-result fit, quality groups, regional means, sds and changes of the objectivity
+    signs, municipal ranks and cut, regional fail shares of decline risk and dynamics, the years
+    of earlier lists — is computed within each school's population, and `schools` and `evidence`
+    are those of one call per population; `population` then maps each population code to its
+    own dict."""
     codes = pd.Index(schools["school_code"].astype(str).drop_duplicates(), name="school_code")
     schools = schools.assign(school_code=schools["school_code"].astype(str)).drop_duplicates("school_code")
+    pop_of = pd.Series(schools[POPULATION].to_numpy(), index=codes) if POPULATION in schools.columns else None
+    pops = None if pop_of is None else pop_of.to_numpy()
     history = _history(history)
-    full, works = _scope(works, codes, params)
+    full, works = _scope(works, codes, params, pop_of)
     big = counted(works, params.min_participants)
     out = pd.DataFrame({"school_code": codes.to_numpy(dtype=object)})
 
     # Context.
     passports = passports.assign(school_code=passports["school_code"].astype(str))
-    swi = social_wellbeing(passports[passports["school_code"].isin(codes)], params.swi_config())
+    swi, swi_population = _swi(passports[passports["school_code"].isin(codes)], params, pop_of)
     out = out.merge(swi.schools, on="school_code", how="left")
     out["adverse_context"] = out["adverse_context"].fillna(False).astype(bool)
 
     # Quality (works with enough pupils only).
     qi = quality_index(big, params.quality_selection, year)
-    qg = quality_groups(big, params.quality_selection, year, k=params.k, min_participants=params.min_participants)
+    qg = quality_groups(big, params.quality_selection, year, k=params.k, min_participants=params.min_participants,
+                        population=pop_of)
     out = out.merge(qi, on="school_code", how="left").merge(
         qg.schools.rename(columns={"participants": "group_participants", "reason": "group_reason"}),
         on="school_code", how="left")
@@ -227,7 +270,7 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     base = out[["school_code", "swi_composite"]].merge(schools[["school_code", "type", "settlement"]],
                                                       on="school_code", how="left").merge(
         measure, on="school_code", how="left").assign(_orientation=orientation)
-    expected, expected_info = _expected(base, params)
+    expected, expected_info = _expected_by(base, params, pops)
     out = out.merge(base[["school_code", "result", "participants"]].rename(
         columns={"participants": "result_participants"}), on="school_code", how="left")
     out = out.merge(expected, on="school_code", how="left")
@@ -240,7 +283,8 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     index = out.set_index("school_code")["objectivity_index"]
 
     # Selection, then the same scores decided at perturbed thresholds.
-    scores = score(works, codes, year, params, history=history, objectivity=index, groups=qg.schools)
+    scores = score(works, codes, year, params, history=history, objectivity=index, groups=qg.schools,
+                   population=pop_of)
     selection = decide(scores, params)
     out["low_results"] = selection.schools["low_results"].to_numpy(bool)
     out["low_score"] = selection.schools["low_score"].to_numpy(float)
@@ -259,7 +303,7 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     listed = inclusion(codes, out["low_results"], has_signs, history, year)
     for column in ("included", "exit", "repeated"):
         out[column] = listed[column].to_numpy()
-    out["stable_years"] = stable_years(codes, out["included"], history, year).to_numpy()
+    out["stable_years"] = stable_years(codes, out["included"], history, year, pop_of).to_numpy()
     out["stable_context"] = stable_context(out["low_results"], out["position"]).to_numpy()
 
     frame = out.rename(columns={"swi_composite": "swi"})
@@ -271,14 +315,42 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     frame["stable_context"] = frame["stable_context"].astype("boolean")
     result = frame[IDENTIFY_COLUMNS].reset_index(drop=True)
 
-    evidence = _evidence(frame, listed, selection, perturbed, decline, dyn, objectivity.signs, big, year, params)
-    population = jsonable({
-        "year": year, "schools": len(codes), "params": params.to_dict(),
-        "swi": swi.population, "expected": expected_info, "quality_groups": qg.groups,
-        "objectivity": objectivity.region, "dynamics": dyn.summary, "selection": selection.summary,
-        "decline_risk": {"years": decline.summary.get("years"), "schools": int(out["decline_risk"].sum())},
-    })
+    evidence = _evidence(frame, listed, selection, perturbed, decline, dyn, objectivity.signs, big, year, params,
+                         pops)
+    if pops is None:
+        population = jsonable({
+            "year": year, "schools": len(codes), "params": params.to_dict(),
+            "swi": swi_population, "expected": expected_info, "quality_groups": qg.groups,
+            "objectivity": objectivity.region, "dynamics": dyn.summary, "selection": selection.summary,
+            "decline_risk": {"years": decline.summary.get("years"), "schools": int(out["decline_risk"].sum())},
+        })
+    else:
+        population = _populations(pops, out, params, year, swi_population, expected_info, qg.groups,
+                                  objectivity.region, dyn, selection, decline)
     return Identification(schools=result, evidence=evidence, population=population)
+
+
+def _populations(pops: np.ndarray, out: pd.DataFrame, params: RuleParams, year: int, swi: dict[Any, pd.DataFrame],
+                 expected: dict[Any, dict[str, Any]], groups: pd.DataFrame, objectivity: dict[Any, Any],
+                 dyn: Selection, selection: Selection, decline: Selection) -> dict[str, Any]:
+    """population code → the `population` dict one call for that population gives."""
+    codes, names = pd.factorize(pops)
+    sizes = np.bincount(codes, minlength=len(names))
+    low = np.bincount(codes, weights=out["low_results"].to_numpy(float), minlength=len(names))
+    risk = np.bincount(codes, weights=out["decline_risk"].to_numpy(float), minlength=len(names))
+    dynamics_by = dyn.summary.get("populations", {})
+    selection_by = selection.summary.get("populations")
+    result = {}
+    for i, name in enumerate(names):
+        result[str(name)] = jsonable({
+            "year": year, "schools": int(sizes[i]), "params": params.to_dict(),
+            "swi": swi.get(name, pd.DataFrame()), "expected": expected.get(name, {}),
+            "quality_groups": groups[groups[POPULATION] == name].drop(columns=POPULATION),
+            "objectivity": objectivity.get(name, {}), "dynamics": dynamics_by.get(name, {}),
+            "selection": selection_by.get(name, {}) if selection_by is not None else {"selected": int(low[i])},
+            "decline_risk": {"years": decline.summary.get("years"), "schools": int(risk[i])},
+        })
+    return result
 
 
 def _history(history: pd.DataFrame | None) -> pd.DataFrame:
@@ -301,7 +373,7 @@ def _flag(rule: dict[str, Any], value: list[Any], **numbers: list[Any]) -> list[
 
 def _evidence(frame: pd.DataFrame, listed: pd.DataFrame, selection: Selection, perturbed: dict[float, np.ndarray],
               decline: Selection, dyn: Selection, signs: pd.DataFrame, big: pd.DataFrame, year: int,
-              params: RuleParams) -> dict[str, dict[str, Any]]:
+              params: RuleParams, pops: np.ndarray | None = None) -> dict[str, dict[str, Any]]:
     """One JSON-able dict per school: flag → {"value", "rule", numbers}. Built column-wise: one
     list per number, zipped into the dicts (no lookups per school)."""
     codes = frame["school_code"].tolist()
@@ -321,7 +393,7 @@ def _evidence(frame: pd.DataFrame, listed: pd.DataFrame, selection: Selection, p
     at = {str(f): v.tolist() for f, v in perturbed.items()}
     flags = {
         "low_results": _flag(params.selection_rule(), col["low_results"], score=col["low_score"],
-                             **_low_numbers(selection, frame["school_code"], big, year, params)),
+                             **_low_numbers(selection, frame["school_code"], big, year, params, pops)),
         "adverse_context": _flag(
             {"min_indicators": swi["min_indicators"], "adverse_stanines": swi["adverse_stanines"]},
             col["adverse_context"], swi=col["swi"], stanine=col["swi_stanine"],
@@ -380,7 +452,7 @@ def _rule_works(big: pd.DataFrame, flagged: set[str], year: int, params: RulePar
 
 
 def _low_numbers(selection: Selection, codes: pd.Series, big: pd.DataFrame, year: int,
-                 params: RuleParams) -> dict[str, list[Any]]:
+                 params: RuleParams, pops: np.ndarray | None = None) -> dict[str, list[Any]]:
     """Per-school lists of the numbers behind the rule's verdict, in the order of `codes`; the
     works read are listed for the flagged schools only (the others show the pooled numbers)."""
     s = selection.schools.set_index("school_code").reindex(codes)
@@ -399,8 +471,12 @@ def _low_numbers(selection: Selection, codes: pd.Series, big: pd.DataFrame, year
     elif params.kind == "municipal":
         values = {c: _values(s[c]) for c in CRITERIA}
         pct = {c: _values(s[f"{c}_pct"]) for c in CRITERIA}
-        cut = selection.summary.get("cut")
-        out = {"judged": _values(s["judged"]), "participants": _values(s["participants"]), "cut": [cut] * n,
+        if pops is None:
+            cuts = [selection.summary.get("cut")] * n
+        else:
+            by = selection.summary.get("populations", {})
+            cuts = [by.get(p, {}).get("cut") for p in pops.tolist()]
+        out = {"judged": _values(s["judged"]), "participants": _values(s["participants"]), "cut": cuts,
                "criteria": [{c: {"value": values[c][i], "percentile": pct[c][i], "weight": params.weights[c]}
                              for c in CRITERIA} for i in range(n)]}
     else:

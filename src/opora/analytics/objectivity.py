@@ -84,6 +84,9 @@ PEAK_ALPHA = 0.01  # ... nor is a pile-up that chance gives one school in a hund
 TASK_MARGIN_SE = 1.0  # "better/worse on a task" = beyond one binomial standard error
 _WORK = ["procedure", "subject", "grade"]
 _KEYS = ["school_code", *_WORK]
+_POP = "_pop"  # the comparison population of a row (one constant when the call has one population)
+_GROUP = [_POP, *_WORK]  # a work within its population: the unit of every regional number
+_PKEYS = [_POP, *_KEYS]
 _TASK_COLUMNS = [*_KEYS, "year", "task", "participants", "completion"]
 _EPS = 1e-9  # shares compared with bars: 3/10 must reach 0.30
 _TINY_SD = 1e-12
@@ -275,6 +278,13 @@ def _with_measure(frame: pd.DataFrame, group: Sequence[str], min_participants: i
     return out.drop(columns="_gap")
 
 
+def _positions(codes: pd.Series, mapped: pd.Series) -> np.ndarray:
+    """`mapped` (indexed by school code) looked up for each code, through the distinct codes."""
+    keys, uniques = pd.factorize(codes)
+    values = mapped.to_numpy()[mapped.index.get_indexer(pd.Index(uniques).astype(object))]
+    return values[keys] if len(keys) else np.zeros(0, dtype=mapped.dtype)
+
+
 def _region_stats(frame: pd.DataFrame, column: str, group: Sequence[str]) -> pd.DataFrame:
     """Plain mean, population sd and number of schools of `column` per group over the rows given;
     mean and sd are NaN for groups with fewer than MIN_REGION_SCHOOLS schools."""
@@ -303,10 +313,10 @@ def _confirmation(works: pd.DataFrame, year: int, config: ObjectivityConfig) -> 
     """Per school: its ОГЭ/ЕГЭ core results of `year` against their regional means."""
     core = works["core"].fillna(False).astype(bool) if "core" in works.columns else pd.Series(False, works.index)
     rows = works[(works["year"] == year) & works["procedure"].isin(config.confirm_procedures) & core]
-    rows = _with_measure(rows, _WORK, config.min_participants)
+    rows = _with_measure(rows, _GROUP, config.min_participants)
     rows = rows[rows["eligible"]]
-    stats = _region_stats(rows, "value", _WORK)
-    rows = rows.merge(stats, on=_WORK, how="inner")
+    stats = _region_stats(rows, "value", _GROUP)
+    rows = rows.merge(stats, on=_GROUP, how="inner")
     rows = rows[rows["mean"].notna()]
     n = rows["participants"]
     rows = rows.assign(_wv=n * rows["value"], _wm=n * rows["mean"])
@@ -316,16 +326,22 @@ def _confirmation(works: pd.DataFrame, year: int, config: ObjectivityConfig) -> 
     per["confirm_value"] = per["_wv"] / per["confirm_participants"]
     per["confirm_region_mean"] = per["_wm"] / per["confirm_participants"]
     per["confirm_diff"] = per["confirm_value"] - per["confirm_region_mean"]
-    region = rows[[*_WORK, "measure"]].drop_duplicates(_WORK).merge(stats, on=_WORK)
+    region = rows[[*_GROUP, "measure"]].drop_duplicates(_GROUP).merge(stats, on=_GROUP)
     return per.drop(columns=["_wv", "_wm"]), region
 
 
+_STATS_SPEC = {"procedure": "str", "subject": "str", "grade": "int", "measure": "str", "mean": "float", "sd": "float",
+               "schools": "int"}
+# A regional table: its rows (with _POP) and the JSON spec of a record; split per population at the end.
+_Table = tuple[pd.DataFrame, Mapping[str, str]]
+
+
 def _above_region(works: pd.DataFrame, current: pd.DataFrame, selective: pd.Series, year: int,
-                  config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, Any]]:
-    rows = _with_measure(current, _WORK, config.min_participants)
-    stats = _region_stats(rows[rows["eligible"]], "value", _WORK)
+                  config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, _Table]]:
+    rows = _with_measure(current, _GROUP, config.min_participants)
+    stats = _region_stats(rows[rows["eligible"]], "value", _GROUP)
     rows = rows.merge(stats.rename(columns={"mean": "region_mean", "sd": "region_sd", "schools": "region_schools"}),
-                      on=_WORK, how="left")
+                      on=_GROUP, how="left")
     confirm, confirm_region = _confirmation(works, year, config)
     rows = rows.merge(confirm, on="school_code", how="left")
     rows["bar"] = rows["region_mean"] + config.above_sd * rows["region_sd"]
@@ -339,11 +355,8 @@ def _above_region(works: pd.DataFrame, current: pd.DataFrame, selective: pd.Seri
                               (rows["region_sd"].isna(), "few_schools"))
     present = rows["above"] & ~rows["selective"] & ~rows["confirmed"]
     region = {
-        "above_region": _records(rows[[*_WORK, "measure"]].drop_duplicates(_WORK).merge(stats, on=_WORK),
-                          {"procedure": "str", "subject": "str", "grade": "int", "measure": "str", "mean": "float",
-                           "sd": "float", "schools": "int"}),
-        "confirm": _records(confirm_region, {"procedure": "str", "subject": "str", "grade": "int", "measure": "str",
-                                             "mean": "float", "sd": "float", "schools": "int"}),
+        "above_region": (rows[[*_GROUP, "measure"]].drop_duplicates(_GROUP).merge(stats, on=_GROUP), _STATS_SPEC),
+        "confirm": (confirm_region, _STATS_SPEC),
     }
     return _rows(rows, ABOVE_REGION, _status(evaluable, present), _ABOVE_SPEC), region
 
@@ -357,7 +370,7 @@ _INVERTED_SPEC = {
 
 
 def _inverted_difficulty(current: pd.DataFrame, tasks: pd.DataFrame, population: pd.Index, year: int,
-                         config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, Any]]:
+                         config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, _Table]]:
     t = tasks[(tasks["year"] == year) & tasks["procedure"].isin(config.procedures)
               & tasks["school_code"].isin(population)].copy()
     t["participants"] = _num(t, "participants")
@@ -365,10 +378,10 @@ def _inverted_difficulty(current: pd.DataFrame, tasks: pd.DataFrame, population:
     t = t[t["completion"].notna() & (t["participants"] > 0)]
     # Regional completion of a task: all the region's pupils (participant-weighted over schools).
     t["_w"] = t["participants"] * t["completion"]
-    reg = t.groupby([*_WORK, "task"], sort=False).agg(_w=("_w", "sum"), region_participants=("participants", "sum"))
+    reg = t.groupby([*_GROUP, "task"], sort=False).agg(_w=("_w", "sum"), region_participants=("participants", "sum"))
     reg["region_completion"] = reg["_w"] / reg["region_participants"]
     reg = reg.drop(columns="_w").reset_index()
-    t = t.merge(reg[[*_WORK, "task", "region_completion"]], on=[*_WORK, "task"], how="left")
+    t = t.merge(reg[[*_GROUP, "task", "region_completion"]], on=[*_GROUP, "task"], how="left")
 
     r = t["region_completion"]
     margin = TASK_MARGIN_SE * np.sqrt(r * (1 - r) / t["participants"])
@@ -407,8 +420,8 @@ def _inverted_difficulty(current: pd.DataFrame, tasks: pd.DataFrame, population:
                               (~(rows["participants"] >= config.min_participants), "few_participants"),
                               (rows["tasks"] < config.min_tasks, "few_tasks"))
     present = rows["inverted_pattern"] | rows["low_rank_corr"]
-    region = {"task_completion": _records(reg, {"procedure": "str", "subject": "str", "grade": "int", "task": "int",
-                                                "region_completion": "float", "region_participants": "int"})}
+    region = {"task_completion": (reg, {"procedure": "str", "subject": "str", "grade": "int", "task": "int",
+                                        "region_completion": "float", "region_participants": "int"})}
     return _rows(rows, INVERTED_DIFFICULTY, _status(evaluable, present), _INVERTED_SPEC), region
 
 
@@ -496,31 +509,31 @@ _JUMP_SPEC = {
 def _changes(hist: pd.DataFrame, before: int, after: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per school × work: the change of the measure from `before` to `after` (both eligible), its
     regional mean and sd over those schools and the z of the centred change."""
-    cols = [*_KEYS, "value"]
+    cols = [*_PKEYS, "value"]
     a = hist.loc[hist["eligible"] & (hist["year"] == after), cols]
     b = hist.loc[hist["eligible"] & (hist["year"] == before), cols]
-    pair = a.merge(b, on=_KEYS, suffixes=("", "_before"))
+    pair = a.merge(b, on=_PKEYS, suffixes=("", "_before"))
     pair["change"] = pair["value"] - pair["value_before"]
-    stats = _region_stats(pair, "change", _WORK)
-    pair = pair.merge(stats, on=_WORK, how="left")
+    stats = _region_stats(pair, "change", _GROUP)
+    pair = pair.merge(stats, on=_GROUP, how="left")
     sd = pair["sd"].where(pair["sd"] > _TINY_SD)
     pair["z"] = (pair["change"] - pair["mean"]) / sd
     stats = stats.assign(from_year=before, to_year=after)
     return pair, stats
 
 
-def _unstable_jump(works: pd.DataFrame, year: int, config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _unstable_jump(works: pd.DataFrame, year: int, config: ObjectivityConfig) -> tuple[pd.DataFrame, dict[str, _Table]]:
     hist = works[works["procedure"].isin(config.procedures) & works["year"].between(year - 2, year)]
-    hist = _with_measure(hist, _WORK, config.min_participants)
+    hist = _with_measure(hist, _GROUP, config.min_participants)
     now, now_stats = _changes(hist, year - 1, year)
     earlier, earlier_stats = _changes(hist, year - 2, year - 1)
     rows = hist[hist["year"] == year].merge(
-        now[[*_KEYS, "value_before", "change", "mean", "sd", "schools", "z"]], on=_KEYS, how="left")
+        now[[*_PKEYS, "value_before", "change", "mean", "sd", "schools", "z"]], on=_PKEYS, how="left")
     rows = rows.rename(columns={"value_before": "previous_value", "mean": "region_mean_change",
                                 "sd": "region_sd_change", "schools": "region_schools"})
-    rows = rows.merge(earlier[[*_KEYS, "change", "mean", "sd", "z"]].rename(columns={
+    rows = rows.merge(earlier[[*_PKEYS, "change", "mean", "sd", "z"]].rename(columns={
         "change": "earlier_change", "mean": "earlier_region_mean_change", "sd": "earlier_region_sd_change",
-        "z": "earlier_z"}), on=_KEYS, how="left")
+        "z": "earlier_z"}), on=_PKEYS, how="left")
     rows["jump"] = rows["z"] >= config.jump_sd - _EPS
     centred = rows["change"] - rows["region_mean_change"]
     earlier_centred = rows["earlier_change"] - rows["earlier_region_mean_change"]
@@ -530,10 +543,10 @@ def _unstable_jump(works: pd.DataFrame, year: int, config: ObjectivityConfig) ->
     rows["reason"] = _reason((~rows["eligible"], "few_participants"), (rows["change"].isna(), "no_previous"),
                               (rows["z"].isna(), "few_schools"))
     stats = pd.concat([now_stats, earlier_stats], ignore_index=True)
-    stats = stats.merge(hist[[*_WORK, "measure"]].drop_duplicates(_WORK), on=_WORK, how="left")
-    region = {"changes": _records(stats, {"procedure": "str", "subject": "str", "grade": "int", "from_year": "int",
-                                          "to_year": "int", "measure": "str", "mean": "float", "sd": "float",
-                                          "schools": "int"})}
+    stats = stats.merge(hist[[*_GROUP, "measure"]].drop_duplicates(_GROUP), on=_GROUP, how="left")
+    region = {"changes": (stats, {"procedure": "str", "subject": "str", "grade": "int", "from_year": "int",
+                                  "to_year": "int", "measure": "str", "mean": "float", "sd": "float",
+                                  "schools": "int"})}
     return _rows(rows, UNSTABLE_JUMP, _status(evaluable, rows["jump"] | rows["reverted"]), _JUMP_SPEC), region
 
 
@@ -591,19 +604,39 @@ def _summary(signs: pd.DataFrame, population: pd.Index, weights: Mapping[str, fl
     })
 
 
+def _region_of(tables: Mapping[str, _Table], pop: int | None) -> dict[str, Any]:
+    """The regional tables as JSON records: all rows (pop None) or those of one population."""
+    out = {}
+    for name, (frame, spec) in tables.items():
+        out[name] = _records(frame if pop is None else frame[frame[_POP].to_numpy() == pop], spec)
+    return out
+
+
 def objectivity_signs(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFrame, year: int,
                       config: ObjectivityConfig | None = None) -> ObjectivityResult:
     """The five signs of non-objective results for every school of `schools` in `year` (see the
-    module docstring); `tasks` may be None when no task completion is known."""
+    module docstring); `tasks` may be None when no task completion is known.
+
+    When `schools` has a `population` column, each population is a region of its own (regional
+    means, sds, changes and task completion per population; school codes must be unique) and
+    `region` maps each population code to its regional numbers — the same as one call per
+    population."""
     config = config or ObjectivityConfig()
-    population = pd.Index(schools["school_code"].astype(str).drop_duplicates(), name="school_code")
+    schools = schools.drop_duplicates("school_code")
+    population = pd.Index(schools["school_code"].astype(str), name="school_code")
+    many = "population" in schools.columns
+    pop_codes, pop_names = pd.factorize(schools["population"]) if many else (np.zeros(len(schools), int), [None])
+    pop_of = pd.Series(pop_codes, index=population)
     works = works[works["school_code"].astype(str).isin(population)].assign(
         school_code=lambda f: f["school_code"].astype(str))
+    works = works.assign(**{_POP: _positions(works["school_code"], pop_of)})
     if "class_name" in works.columns:  # whole grades only
         works = works[works["class_name"].fillna("") == ""]
     current = works[(works["year"] == year) & works["procedure"].isin(config.procedures)]
     tasks = pd.DataFrame(columns=_TASK_COLUMNS) if tasks is None else tasks
     tasks = tasks.assign(school_code=tasks["school_code"].astype(str))
+    tasks = tasks[tasks["school_code"].isin(population)]
+    tasks = tasks.assign(**{_POP: _positions(tasks["school_code"], pop_of)})
 
     above, above_region = _above_region(works, current, _selective(schools), year, config)
     inverted, task_region = _inverted_difficulty(current, tasks, population, year, config)
@@ -615,5 +648,9 @@ def objectivity_signs(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: 
     signs["grade"] = pd.array(pd.to_numeric(signs["grade"], errors="coerce"), dtype="Int64")
     signs = signs[SIGN_COLUMNS].sort_values(["school_code", "sign", "procedure", "subject", "grade"],
                                             na_position="last", kind="stable").reset_index(drop=True)
-    region = {**above_region, **task_region, **jump_region, "config": config.to_dict()}
+    tables = {**above_region, **task_region, **jump_region}
+    if many:
+        region = {name: {**_region_of(tables, i), "config": config.to_dict()} for i, name in enumerate(pop_names)}
+    else:
+        region = {**_region_of(tables, None), "config": config.to_dict()}
     return ObjectivityResult(signs=signs, schools=_summary(signs, population, config.weights), region=region)

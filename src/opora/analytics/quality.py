@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 # Reasons are stable codes; the page translates them.
 REASON_SMALL_GROUP = "small_group"
@@ -94,7 +95,9 @@ def _clusters(points: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Group labels 1..g (g ≤ k) ordered by the centroid's mean mark; k-means needs at least as
     many distinct points as clusters, so k is cut to the distinct distributions."""
     distinct = len(np.unique(points, axis=0))
-    model = KMeans(n_clusters=min(k, distinct), n_init=10, random_state=seed).fit(points)
+    # One thread: on a few hundred points OpenMP start-up and spinning cost ~50× the clustering itself.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model = KMeans(n_clusters=min(k, distinct), n_init=10, random_state=seed).fit(points)
     labels = model.labels_
     # Centroids recomputed from the final labels, so the chart matches the schools listed.
     centroids = pd.DataFrame(points).groupby(labels).mean()
@@ -108,13 +111,16 @@ def _clusters(points: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def quality_groups(works: pd.DataFrame, selection: Mapping[str, Sequence[int]] | None, year: int, k: int = 9,
-                   min_participants: int = 10, seed: int = 0) -> QualityGroups:
+                   min_participants: int = 10, seed: int = 0, population: pd.Series | None = None) -> QualityGroups:
     """Cluster the schools of `works` by their pupils' marks in the selected works of `year`.
 
     A school with no marks there gets REASON_NO_MARKS; one with fewer than `min_participants`
     marks gets REASON_SMALL_GROUP and its shares but no group. The rest go to k-means
     (scikit-learn, `n_init=10`, `random_state=seed`: the same input gives the same groups; the
-    schools are sorted by code first, so neither does their order in `works` matter)."""
+    schools are sorted by code first, so neither does their order in `works` matter).
+
+    `population` (school_code → code): the schools of each population are clustered on their
+    own, as if by one call each; `groups` then starts with a population column."""
     if k < 1:
         raise ValueError("The number of quality groups must be at least 1.")
     rows = _selected(works, selection, year, MARKS)
@@ -129,8 +135,15 @@ def quality_groups(works: pd.DataFrame, selection: Mapping[str, Sequence[int]] |
     reason = np.select([total <= 0, total < min_participants], [REASON_NO_MARKS, REASON_SMALL_GROUP], default="")
     clustered = reason == ""
     group = pd.array([pd.NA] * len(total), dtype="Int64")
-    if clustered.any():
+    pops = None if population is None else population.reindex(counts.index.astype(str)).to_numpy()
+    if population is None and clustered.any():
         group[clustered] = _clusters(shares[clustered], k, seed)
+    elif clustered.any():
+        codes, names = pd.factorize(pops)
+        for i in range(len(names)):
+            chosen = clustered & (codes == i)
+            if chosen.any():
+                group[chosen] = _clusters(shares[chosen], k, seed)
 
     schools = pd.DataFrame({"school_code": counts.index.to_numpy(), "quality_group": group})
     for j, name in enumerate(SHARES):
@@ -140,9 +153,12 @@ def quality_groups(works: pd.DataFrame, selection: Mapping[str, Sequence[int]] |
     schools["reason"] = reason
 
     members = schools[clustered]
-    groups = (members.groupby("quality_group")[list(SHARES)].mean()
-              .join(members.groupby("quality_group").size().rename("schools")))
+    keys = ["quality_group"] if pops is None else ["population", "quality_group"]
+    if pops is not None:
+        members = members.assign(population=pops[clustered])
+    by = members.groupby(keys, sort=True)
+    groups = by[list(SHARES)].mean().join(by.size().rename("schools"))
     groups["mean_mark"] = groups[list(SHARES)].to_numpy() @ _MARK_VALUES
-    groups = groups.rename_axis("group").reset_index()
+    groups = groups.rename_axis([*keys[:-1], "group"]).reset_index()
     groups["group"] = groups["group"].astype("int64")
-    return QualityGroups(schools=schools[QUALITY_SCHOOL_COLUMNS], groups=groups[QUALITY_GROUP_COLUMNS])
+    return QualityGroups(schools=schools[QUALITY_SCHOOL_COLUMNS], groups=groups[[*keys[:-1], *QUALITY_GROUP_COLUMNS]])

@@ -47,6 +47,7 @@ Z95 = 1.96
 _EPS = 1e-9  # 15/50 must count as ≥ 0.30 and 0.30 − 0.20 as ≥ 0.10
 WORK = ["procedure", "subject", "grade"]
 SCHOOL_WORK = ["school_code", *WORK]
+POPULATION = "population"  # works and scores may carry each school's comparison population
 
 
 # --- Parameters ---------------------------------------------------------------------------------
@@ -292,10 +293,15 @@ def counted(works: pd.DataFrame, min_participants: int) -> pd.DataFrame:
     return works[works["participants"].to_numpy() >= min_participants]
 
 
+def _region_keys(works: pd.DataFrame) -> list[str]:
+    """A work and year, within its population when `works` has a population column."""
+    return [*WORK, "year", *([POPULATION] if POPULATION in works.columns else [])]
+
+
 def region_shares(works: pd.DataFrame) -> pd.DataFrame:
     """Regional fail share per work and year, pooled over every pupil of the population:
-    procedure, subject, grade, year, region_fail_share, region_participants."""
-    g = works.groupby([*WORK, "year"], as_index=False, observed=True)[["fail_count", "participants"]].sum()
+    procedure, subject, grade, year, (population,) region_fail_share, region_participants."""
+    g = works.groupby(_region_keys(works), as_index=False, observed=True)[["fail_count", "participants"]].sum()
     g = g[g["participants"] > 0]
     return g.assign(region_fail_share=g["fail_count"] / g["participants"]).rename(
         columns={"participants": "region_participants"}).drop(columns="fail_count")
@@ -317,12 +323,16 @@ def _align(values: pd.Series, codes: pd.Index, fill: Any = np.nan) -> np.ndarray
     return out
 
 
-def percentile(values: pd.Series) -> pd.Series:
-    """Mid-rank percentile (rank − ½)/n in (0, 1) among the values present; ties share their rank."""
+def percentile(values: pd.Series, population: np.ndarray | None = None) -> pd.Series:
+    """Mid-rank percentile (rank − ½)/n in (0, 1) among the values present (of the same
+    population, when given: one code per value); ties share their rank."""
     present = values.dropna().round(12)
     out = pd.Series(np.nan, index=values.index)
-    if len(present):
+    if len(present) and population is None:
         out[present.index] = (present.rank(method="average") - 0.5) / len(present)
+    elif len(present):
+        groups = present.groupby(pd.Series(population, index=values.index)[present.index].to_numpy())
+        out[present.index] = (groups.rank(method="average") - 0.5) / groups.transform("size")
     return out
 
 
@@ -376,13 +386,16 @@ _WORSE_HIGHER = {"core_fail": 1, "core_high": -1, "other_fail": 1, "inclusions":
 
 
 def municipal_scores(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams,
-                     history: pd.DataFrame | None = None, objectivity: pd.Series | None = None) -> Scores:
+                     history: pd.DataFrame | None = None, objectivity: pd.Series | None = None,
+                     population: pd.Series | None = None) -> Scores:
     """Composite rank over the last `params.years` years: pooled core fail share, pooled core
     high share (lower is worse), pooled fail share in other subjects, earlier inclusions (from
     `history`: school_code, year, included) and the objectivity index (`objectivity`: a series
     indexed by school_code). Schools without a work of N ≥ min_participants in the window are
     not judged. Columns: participants, judged, the criteria values, their percentiles
-    (`<criterion>_pct`, worse = higher), composite (weighted mean of the percentiles present)."""
+    (`<criterion>_pct`, worse = higher), composite (weighted mean of the percentiles present).
+    `population` (school_code → code): schools are ranked within their population (a
+    population column is added)."""
     window = works[works["year"].between(year - params.years + 1, year).to_numpy()]
     w = counted(window, params.min_participants)
     g = w.groupby(["school_code", "core"], observed=True)[["participants", "fail_count", "high_count"]].sum()
@@ -393,6 +406,10 @@ def municipal_scores(works: pd.DataFrame, codes: pd.Index, year: int, params: Ru
     out = _frame(codes)
     out["participants"] = _align(g.groupby("school_code")["participants"].sum(), codes, 0).astype(int)
     out["judged"] = out["participants"] >= params.min_participants
+    pops = None
+    if population is not None:
+        pops = _align(population, codes, None)
+        out[POPULATION] = pops
     values = {
         "core_fail": _align(core["fail_count"] / core["participants"], codes),
         "core_high": _align(core["high_count"] / core["participants"], codes),
@@ -405,7 +422,7 @@ def municipal_scores(works: pd.DataFrame, codes: pd.Index, year: int, params: Ru
     weight_sum = pd.Series(0.0, index=out.index)
     for criterion in CRITERIA:
         value = pd.Series(values[criterion], index=out.index, dtype=float)
-        pct = percentile((_WORSE_HIGHER[criterion] * value).where(out["judged"]))
+        pct = percentile((_WORSE_HIGHER[criterion] * value).where(out["judged"]), pops)
         out[criterion] = value
         out[f"{criterion}_pct"] = pct
         weight = params.weights[criterion]
@@ -420,6 +437,14 @@ def _municipal(scores: Scores, params: RuleParams) -> Selection:
     """The worst round(share × judged) composites (ties with the last one included), or the
     composites ≥ rank_threshold."""
     out = scores.schools.copy()
+    if POPULATION in out.columns:
+        parts = {pop: _municipal(replace(scores, schools=frame.drop(columns=POPULATION)), params)
+                 for pop, frame in out.groupby(POPULATION, sort=False)}
+        low = pd.concat([p.schools[["low_results", "low_score"]] for p in parts.values()]).reindex(out.index)
+        out["low_results"] = low["low_results"].fillna(False).to_numpy(bool)
+        out["low_score"] = low["low_score"].to_numpy(float)
+        summary = {pop: p.summary for pop, p in parts.items()}
+        return Selection(schools=out, detail=pd.DataFrame(), summary={"populations": summary})
     composite = out["composite"]
     summary: dict[str, Any] = {"judged": int(composite.notna().sum())}
     if params.select == "share":
@@ -477,12 +502,13 @@ def quality_selection(groups: pd.DataFrame, codes: pd.Index, year: int, params: 
 
 def score(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams, *,
           history: pd.DataFrame | None = None, objectivity: pd.Series | None = None,
-          groups: pd.DataFrame | None = None) -> Scores:
-    """The threshold-free numbers of `params.kind` (the quality kind needs `groups`)."""
+          groups: pd.DataFrame | None = None, population: pd.Series | None = None) -> Scores:
+    """The threshold-free numbers of `params.kind` (the quality kind needs `groups`); the
+    municipal ranks are within each school's `population` when given."""
     if params.kind == "federal":
         return federal_scores(works, codes, year, params)
     if params.kind == "municipal":
-        return municipal_scores(works, codes, year, params, history, objectivity)
+        return municipal_scores(works, codes, year, params, history, objectivity, population)
     if groups is None:
         raise ValueError("The quality rule needs the quality groups.")
     return quality_scores(groups, codes, year)
@@ -514,8 +540,11 @@ def decline_risk(works: pd.DataFrame, codes: pd.Index, year: int, params: RulePa
     `detail`: the flagged works with their shares per year, changes, projection and reason."""
     years = [year - 2, year - 1, year]
     scope = works[works["year"].isin(years)]
-    w = counted(scope, params.min_participants)[[*SCHOOL_WORK, "year", "participants", "fail_share"]]
-    w = w.merge(region_shares(scope)[[*WORK, "year", "region_fail_share"]], on=[*WORK, "year"], how="left")
+    keys = _region_keys(scope)
+    w = counted(scope, params.min_participants)[list(dict.fromkeys([*SCHOOL_WORK, *keys, "participants",
+                                                                     "fail_share"]))]
+    w = w.merge(region_shares(scope)[[*keys, "region_fail_share"]], on=keys, how="left")
+    w = w.drop(columns=[POPULATION], errors="ignore")
     wide = w.set_index([*SCHOOL_WORK, "year"]).unstack("year")
     out = _frame(codes)
     if wide.empty or not all(y in wide["fail_share"].columns for y in years):
@@ -561,7 +590,8 @@ def dynamics(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams
     scope = works[works["year"].isin([year - 1, year]) & works["core"].astype(bool)]
     w = counted(scope, params.min_participants)
     w = w[w.groupby(SCHOOL_WORK, observed=True)["year"].transform("nunique") == 2]
-    w = w.merge(region_shares(scope)[[*WORK, "year", "region_fail_share"]], on=[*WORK, "year"], how="left")
+    keys = _region_keys(scope)
+    w = w.merge(region_shares(scope)[[*keys, "region_fail_share"]], on=keys, how="left")
     w = w.assign(_expected=w["participants"] * w["region_fail_share"])
     g = w.groupby(["school_code", "year"])[["participants", "fail_count", "_expected"]].sum().unstack("year")
     out = _frame(codes)
@@ -590,9 +620,17 @@ def dynamics(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams
         values = numbers[column].to_numpy()[position]
         out[column] = values if found.all() else np.where(found, values, None if column == "dynamics" else np.nan)
     out["dynamics"] = out["dynamics"].astype("string")
-    region = scope.groupby("year")[["fail_count", "participants"]].sum()
-    summary = {"region_fail_before": _ratio(region, year - 1), "region_fail_now": _ratio(region, year)}
+    if POPULATION in scope.columns:
+        summary = {"populations": {pop: _region_fail(part, year) for pop, part in
+                                   scope.groupby(POPULATION, sort=False, observed=True)}}
+    else:
+        summary = _region_fail(scope, year)
     return Selection(schools=out, detail=pd.DataFrame(), summary=summary)
+
+
+def _region_fail(scope: pd.DataFrame, year: int) -> dict[str, float | None]:
+    region = scope.groupby("year")[["fail_count", "participants"]].sum()
+    return {"region_fail_before": _ratio(region, year - 1), "region_fail_now": _ratio(region, year)}
 
 
 def _ratio(sums: pd.DataFrame, year: int) -> float | None:
@@ -645,23 +683,31 @@ def inclusion(codes: pd.Index, low: pd.Series, has_signs: pd.Series, history: pd
     return out
 
 
-def stable_years(codes: pd.Index, included: pd.Series, history: pd.DataFrame | None, year: int) -> pd.Series:
+def stable_years(codes: pd.Index, included: pd.Series, history: pd.DataFrame | None, year: int,
+                 population: pd.Series | None = None) -> pd.Series:
     """"n of m": m = the years of earlier lists in `history` plus this one, n = those in which
     the school's place (in or out of the list) was the same as now. A school absent from a
-    year's list counts as out of it."""
+    year's list counts as out of it. With `population` (school_code → code), m counts the
+    years of the lists of the school's own population (history rows of its schools)."""
     frame = _frame(codes)
     now = np.asarray(included, dtype=bool)
     if history is None or history.empty:
-        years: list[int] = []
+        years = np.zeros(len(frame), dtype=int)
         was_in = pd.Series(0, index=frame.index)
     else:
         earlier = history[history["year"] < year]
-        years = sorted(set(earlier["year"].astype(int)))
+        if population is None:
+            years = np.full(len(frame), len(set(earlier["year"].astype(int))))
+        else:
+            pops = earlier["school_code"].astype(str).map(population)
+            per = earlier["year"].astype(int).groupby(pops.to_numpy()).nunique()
+            years = frame["school_code"].map(population).map(per).fillna(0).astype(int).to_numpy()
         in_list = earlier[earlier["included"].astype(bool)].groupby("school_code")["year"].nunique()
         was_in = frame["school_code"].map(in_list).fillna(0).astype(int)
-    m = len(years) + 1
-    same = np.where(now, was_in + 1, len(years) - was_in + 1)
-    return pd.Series([f"{n} of {m}" for n in same], index=frame.index, dtype="string")
+    m = years + 1
+    same = np.where(now, was_in + 1, years - was_in + 1)
+    return pd.Series([f"{n} of {k}" for n, k in zip(same.tolist(), m.tolist(), strict=True)], index=frame.index,
+                     dtype="string")
 
 
 def stable_context(low: pd.Series, position: pd.Series) -> pd.Series:
