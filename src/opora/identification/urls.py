@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opora.identification.views import home, rule_sets, runs, schools
+from opora.identification.views import compare, home, rule_sets, runs, schools
 
 app_name = "identification"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("runs/<int:run_id>/progress/", home.run_progress, name="run_progress"),
     path("runs/<int:run_id>/approve/", runs.run_approve, name="run_approve"),
     path("runs/<int:run_id>/picture/", runs.run_picture, name="picture"),
+    path("runs/<int:run_id>/recompute/", compare.run_recompute, name="recompute"),
+    path("runs/<int:run_id>/compare/<int:other_id>/", compare.run_compare, name="compare"),
     path("runs/<int:run_id>/schools/<str:code>/", schools.school_why, name="why"),
     path("runs/<int:run_id>/schools/<str:code>/decision/", schools.school_decision, name="decision"),
     path("schools/<str:code>/history/", schools.school_history, name="school_history"),

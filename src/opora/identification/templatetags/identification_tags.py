@@ -80,6 +80,12 @@ def sees_identification_of(user: Any, school: Any) -> bool:
 
 
 @register.filter
+def may_run_in(user: Any, region: Any) -> bool:
+    """May the user start runs in the region (run, preview, recompute)?"""
+    return access.can_on_region(user, Perm.RUN_IDENTIFICATION, region)
+
+
+@register.filter
 def shipped_text(rule_set: Any, field: str = "name") -> str:
     """A rule set's name or description; a shipped rule set's are English msgids, shown translated."""
     text = getattr(rule_set, field, "") or ""
