@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "opora.jobs",
     "opora.results",
     "opora.identification",
+    "opora.diagnostics",
     "opora.api",
     "opora.demo",
 ]
@@ -218,3 +219,8 @@ LOGGING = {
 
 # Page sizes kept small so that list pages stay fast at national scale.
 OPORA_PAGE_SIZE = 50
+
+# Risk profiles: how many factors a school may select to work on (METHODS.md §7), and how many
+# survey answers one client (a hashed address and browser) may start through one link per hour.
+RISK_FACTORS_MAX = int(os.environ.get("OPORA_RISK_FACTORS_MAX", "3"))
+SURVEY_CLIENT_LIMIT = int(os.environ.get("OPORA_SURVEY_CLIENT_LIMIT", "40"))

@@ -11,6 +11,8 @@ urlpatterns = [
     path("results/", include("opora.results.urls_pages")),
     path("results/", include("opora.results.urls")),
     path("identification/", include("opora.identification.urls")),
+    path("risk/", include("opora.diagnostics.urls")),
+    path("s/", include("opora.diagnostics.urls_survey")),
     path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

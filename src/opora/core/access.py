@@ -39,10 +39,15 @@ class Perm(StrEnum):
     RUN_IDENTIFICATION = "run_identification"  # start runs and previews (region-wide)
     APPROVE_LIST = "approve_list"  # approve the year's list, include/exclude by hand
     MANAGE_RULE_SETS = "manage_rule_sets"  # new rule sets and versions
+    VIEW_RISK_PROFILES = "view_risk_profiles"  # campaigns, response rates, profiles, heat map
+    MANAGE_CAMPAIGNS = "manage_campaigns"  # open/close survey campaigns, import answers, compute profiles
+    VERIFY_RISK_PROFILES = "verify_risk_profiles"  # confirm a profile, change a level with a reason
+    SELECT_RISK_FACTORS = "select_risk_factors"  # the factors the school will work on
+    MANAGE_INSTRUMENTS = "manage_instruments"  # risk factors and questionnaires (versions)
 
 
-_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION}
-_REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST}
+_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES}
+_REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST, Perm.MANAGE_CAMPAIGNS}
 _ADMIN = _READ | {
     Perm.CHANGE_SCHOOL,
     Perm.IMPORT_SCHOOLS,
@@ -52,12 +57,13 @@ _ADMIN = _READ | {
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS}),
+    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS}),
     Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | {Perm.VIEW_PEOPLE}),
-    Role.MUNICIPAL_COORDINATOR: frozenset(_READ | {Perm.VIEW_PEOPLE}),
+    Role.MUNICIPAL_COORDINATOR: frozenset(
+        _READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN),
-    Role.CURATOR: frozenset(_READ),
-    Role.SCHOOL_HEAD: frozenset(_READ | {Perm.VIEW_PEOPLE}),
+    Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS}),
+    Role.SCHOOL_HEAD: frozenset(_READ | {Perm.VIEW_PEOPLE, Perm.SELECT_RISK_FACTORS}),
     Role.TEACHER: frozenset({Perm.VIEW_SCHOOL}),
     Role.METHODIST: frozenset({Perm.VIEW_SCHOOL}),
     Role.OBSERVER: frozenset(_READ),
