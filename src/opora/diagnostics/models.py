@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opora.core.models import Municipality, Region, School
 
@@ -260,7 +261,7 @@ class ProfileFactor(models.Model):
 
 class ProfileAction(models.TextChoices):
     COMPUTED = "computed", _("computed")
-    CONFIRMED = "confirmed", _("confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("risk profile", "confirmed")
     LEVEL_CHANGED = "level_changed", _("level changed")
     SELECTED = "selected", _("selected to work on")
     UNSELECTED = "unselected", _("no longer selected")

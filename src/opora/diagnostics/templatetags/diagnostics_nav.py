@@ -24,3 +24,9 @@ def can_view_risk_profiles(user: Any) -> bool:
 def answers_surveys(user: Any) -> bool:
     """The user answers questionnaires signed in (a school head or a teacher)."""
     return bool(user.is_authenticated and access.roles(user) & {Role.SCHOOL_HEAD, Role.TEACHER})
+
+
+@register.filter
+def sees_risk_profiles_of(user: Any, school: Any) -> bool:
+    """For the school card: the user may open the school's risk profiles."""
+    return bool(user.is_authenticated and access.can_on_school(user, Perm.VIEW_RISK_PROFILES, school))
