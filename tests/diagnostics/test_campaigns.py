@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.diagnostics.models import Campaign, CampaignStatus, Instrument, InstrumentVersion, ResponseStatus
@@ -116,7 +117,7 @@ def test_questionnaires_of_another_region_cannot_be_used(cast, version):
 
 def test_a_closing_date_in_the_past_is_refused(cast, version):
     with pytest.raises(ValidationFailed, match="past"):
-        open_in_m1(cast, cast.maria, version, closes_on=date.today() - timedelta(days=1))
+        open_in_m1(cast, cast.maria, version, closes_on=timezone.localdate() - timedelta(days=1))
 
 
 def test_closing_and_reopening_record_who_and_when(cast, campaign):

@@ -1,40 +1,360 @@
-"""Placeholder: replaced by the helper that owns this module."""
+"""Campaign pages: the list (the section's home), a new campaign, response rates, the links the
+schools hand out, closing/reopening, and importing answers from a workbook."""
 
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opora.core import access
+from opora.core.access import Perm
+from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.imports.upload import UploadForm, upload_save
+from opora.core.models import Municipality, Region, Role, RoleAssignment, School
+from opora.diagnostics import selectors
+from opora.diagnostics.forms import CampaignForm, LinkForm, default_title
+from opora.diagnostics.import_tasks import import_answers_task
+from opora.diagnostics.imports import SHEET_NAMES
+from opora.diagnostics.imports import answers_template as template_workbook
+from opora.diagnostics.models import (
+    Campaign,
+    CampaignStatus,
+    InstrumentVersion,
+    RespondentGroup,
+    ResponseStatus,
+    SurveyLink,
+)
+from opora.diagnostics.services import campaigns as services
+from opora.diagnostics.services.instruments import instruments_for
+from opora.identification.models import ListEntry, YearList
+from opora.jobs.models import Job
+from opora.jobs.services import job_create, job_enqueue
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def home(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _require_view(request: HttpRequest) -> None:
+    if not access.has_perm_anywhere(request.user, Perm.VIEW_RISK_PROFILES):
+        raise PermissionDenied
 
 
-def campaign_new(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    """The campaign if the user sees one of its schools (403 without the permission, else 404)."""
+    _require_view(request)
+    try:
+        return selectors.campaign_get(request.user, pk)
+    except AccessDenied as error:
+        raise Http404 from error
 
 
-def campaign_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _managed(request: HttpRequest, pk: int) -> Campaign:
+    campaign = _campaign(request, pk)
+    if not selectors.may_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    return campaign
 
 
-def campaign_links(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    visible = selectors.visible_schools(request.user)
+    campaigns = selectors.campaigns_for(request.user).annotate(
+        visible_schools=Count("schools", filter=Q(schools__school__in=visible), distinct=True),
+        answers=Count("schools__links__responses", distinct=True, filter=Q(
+            schools__school__in=visible, schools__links__responses__status=ResponseStatus.SUBMITTED)))
+    return render(request, "diagnostics/home.html", {
+        "campaigns": campaigns, "can_create": access.has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGNS)})
 
 
-def campaign_close(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+# --- a new campaign ----------------------------------------------------------------------------
 
 
-def campaign_reopen(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _areas(request: HttpRequest) -> dict[str, Municipality | Region]:
+    """Territories the user may open a campaign in: municipalities, then whole regions."""
+    areas: dict[str, Municipality | Region] = {}
+    for m in access.municipalities_for(request.user, Perm.MANAGE_CAMPAIGNS).select_related("region").order_by(
+            "region__name", "name"):
+        areas[f"m{m.pk}"] = m
+    for r in access.regions_for(request.user, Perm.MANAGE_CAMPAIGNS).order_by("name"):
+        areas[f"r{r.pk}"] = r
+    return areas
 
 
-def link_edit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _area_label(area: Municipality | Region) -> str:
+    if isinstance(area, Region):
+        return _("%(region)s — the whole region") % {"region": area.name}
+    return area.name
 
 
-def answers_import(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _versions(request: HttpRequest, region: Region | None) -> dict[str, InstrumentVersion]:
+    """Current versions of the questionnaires usable in the region (shipped or the region's own)."""
+    out: dict[str, InstrumentVersion] = {}
+    for instrument in instruments_for(request.user):  # type: ignore[arg-type]
+        if instrument.region_id is not None and (region is None or instrument.region_id != region.pk):
+            continue
+        current = instrument.current()
+        if current is not None:
+            out[str(current.pk)] = current
+    return out
 
 
-def answers_template(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _school_choices(area: Municipality | Region | None, year: int) -> tuple[list[School], set[int]]:
+    """Active schools of the territory, and those in the region's latest approved list ≤ year."""
+    if area is None:
+        return [], set()
+    region = area if isinstance(area, Region) else area.region
+    schools = School.objects.filter(is_active=True).select_related("municipality").order_by("municipality__name",
+                                                                                             "code")
+    schools = schools.filter(municipality__region=region) if isinstance(area, Region) else schools.filter(
+        municipality=area)
+    year_list = YearList.objects.filter(region=region, year__lte=year).order_by("-year").first()
+    listed = set(ListEntry.objects.filter(year_list=year_list).values_list("school_id", flat=True)) if year_list \
+        else set()
+    return list(schools), listed
 
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not access.has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGNS):
+        raise PermissionDenied
+    areas = _areas(request)
+    if not areas:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    area_key = data.get("area") if data.get("area") in areas else next(iter(areas))
+    area = areas[area_key]
+    region = area if isinstance(area, Region) else area.region
+    year = _int(data.get("year"), timezone.localdate().year)
+    versions = _versions(request, region)
+    schools, listed = _school_choices(area, year)
+    kwargs = {"areas": [(k, _area_label(a)) for k, a in areas.items()],
+              "versions": [(k, f"{v.instrument.name} · v{v.number}") for k, v in versions.items()],
+              "schools": [(str(s.pk), s.name) for s in schools]}
+    if request.method == "POST":
+        form = CampaignForm(request.POST, **kwargs)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                campaign = services.campaign_open(
+                    actor=request.user, year=d["year"], wave=d["wave"], title=d["title"],  # type: ignore[arg-type]
+                    version=versions[d["version"]], schools=[s for s in schools if str(s.pk) in d["schools"]],
+                    municipality=area if isinstance(area, Municipality) else None,
+                    region=area if isinstance(area, Region) else None, closes_on=d["closes_on"])
+            except AccessDenied as error:
+                raise PermissionDenied from error
+            except ValidationFailed as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The campaign is open: hand the links to the schools."))
+                return redirect("diagnostics:campaign_links", pk=campaign.pk)
+        chosen = {_int(v, 0) for v in request.POST.getlist("schools")}
+    else:
+        wave = data.get("wave") if data.get("wave") in ("entry", "exit") else "entry"
+        form = CampaignForm(initial={"area": area_key, "year": year, "wave": wave,
+                                     "title": default_title(year, wave), "version": next(iter(versions), None)},
+                            **kwargs)
+        chosen = listed
+    rows = [{"school": s, "listed": s.pk in listed, "checked": s.pk in chosen} for s in schools]
+    return render(request, "diagnostics/campaign_new.html", {
+        "form": form, "rows": rows, "area": area, "several_areas": len(areas) > 1, "listed_count": len(listed)})
+
+
+# --- one campaign -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    schools = selectors.campaign_schools_for(request.user, campaign)
+    rows = services.response_rates(campaign, schools)
+    definition = campaign.version.parsed()
+    return render(request, "diagnostics/campaign_detail.html", {
+        "campaign": campaign, "rows": rows, "totals": services.rates_totals(rows),
+        "groups": [(g, dict(_group_names()).get(g, g)) for g in definition.groups_used()],
+        "can_manage": selectors.may_manage_campaign(request.user, campaign),
+        "is_open": campaign.status == CampaignStatus.OPEN})
+
+
+def _group_names() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in RespondentGroup.choices]
+
+
+def _head_schools(request: HttpRequest) -> set[int]:
+    return set(RoleAssignment.objects.filter(user_id=request.user.pk, role=Role.SCHOOL_HEAD, school__isnull=False)
+               .values_list("school_id", flat=True))
+
+
+@login_required
+@require_GET
+def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """The links to hand out: all of them for a manager, the own school's for its head."""
+    campaign = _campaign(request, pk)
+    manager = selectors.may_manage_campaign(request.user, campaign)
+    schools = campaign.schools.select_related("school__municipality").order_by("school__code")
+    if not manager:
+        heads = _head_schools(request)
+        schools = schools.filter(school_id__in=heads)
+        if not heads or not schools.exists():
+            raise PermissionDenied
+    links = SurveyLink.objects.filter(campaign_school__in=schools).order_by("campaign_school__school__code")
+    names = dict(_group_names())
+    order = {g: i for i, g in enumerate(SHEET_NAMES)}
+    by_school: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        by_school.setdefault(link.campaign_school_id, []).append({
+            "link": link, "name": names.get(link.group, link.group),
+            "url": request.build_absolute_uri(reverse("survey:start", args=[link.token])),
+            "form": LinkForm(initial={"max_responses": link.max_responses, "is_active": link.is_active},
+                             auto_id=f"link{link.pk}_%s")})
+    rows = [{"cs": cs, "links": sorted(by_school.get(cs.pk, []), key=lambda x: order.get(x["link"].group, 9))}
+            for cs in schools]
+    return render(request, "diagnostics/campaign_links.html", {
+        "campaign": campaign, "rows": rows, "can_manage": manager, "is_open": campaign.status == CampaignStatus.OPEN})
+
+
+@login_required
+@require_POST
+def link_edit(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    campaign = _managed(request, pk)
+    link = SurveyLink.objects.filter(pk=link_id, campaign_school__campaign=campaign).select_related(
+        "campaign_school__campaign").first()
+    if link is None:
+        raise Http404
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The response limit must be a whole number of at least 1."))
+    else:
+        try:
+            services.link_update(actor=request.user, link=link,  # type: ignore[arg-type]
+                                 max_responses=form.cleaned_data["max_responses"],
+                                 is_active=form.cleaned_data["is_active"])
+        except AccessDenied as error:
+            raise PermissionDenied from error
+        except ValidationFailed as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The link is saved."))
+    return redirect(f"{reverse('diagnostics:campaign_links', args=[campaign.pk])}#school-{link.campaign_school_id}")
+
+
+def _status_change(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+    campaign = _managed(request, pk)
+    try:
+        service(actor=request.user, campaign=campaign)
+    except AccessDenied as error:
+        raise PermissionDenied from error
+    except ValidationFailed as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("diagnostics:campaign", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_change(request, pk, services.campaign_close, _("The campaign is closed: no more answers."))
+
+
+@login_required
+@require_POST
+def campaign_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_change(request, pk, services.campaign_reopen, _("The campaign is open again."))
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _import_jobs(campaign: Campaign) -> list[Job]:
+    return list(Job.objects.filter(kind=services.IMPORT_JOB_KIND, params__campaign=campaign.pk)
+                .select_related("created_by").order_by("-created_at")[:20])
+
+
+def _import_page(request: HttpRequest, campaign: Campaign, form: UploadForm | None = None) -> HttpResponse:
+    current = None
+    job_id = request.GET.get("job")
+    if job_id:
+        current = Job.objects.filter(pk=job_id, created_by_id=request.user.pk,
+                                     kind=services.IMPORT_JOB_KIND).first() if _is_uuid(job_id) else None
+    return render(request, "diagnostics/campaign_import.html", {
+        "campaign": campaign, "form": form or UploadForm(prefix="answers"), "jobs": _import_jobs(campaign),
+        "current": current, "is_open": campaign.status == CampaignStatus.OPEN,
+        "sheets": [SHEET_NAMES[g] for g in campaign.version.parsed().groups_used()]})
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the page; POST a file: start the import job; POST `undo`: delete an import's answers."""
+    campaign = _managed(request, pk)
+    if request.method == "GET":
+        return _import_page(request, campaign)
+    if "undo" in request.POST:
+        undo = request.POST["undo"]
+        job = Job.objects.filter(pk=undo).first() if _is_uuid(undo) else None
+        if job is None:
+            raise Http404
+        try:
+            count = services.answers_import_undo(actor=request.user, campaign=campaign, job=job)  # type: ignore[arg-type]
+        except AccessDenied as error:
+            raise PermissionDenied from error
+        except ValidationFailed as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The import is undone: %(count)d answers deleted.") % {"count": count})
+        return redirect("diagnostics:answers_import", pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        messages.error(request, _("The campaign is closed: reopen it to import answers."))
+        return redirect("diagnostics:answers_import", pk=campaign.pk)
+    form = UploadForm(request.POST, request.FILES, prefix="answers")
+    if not form.is_valid():
+        return _import_page(request, campaign, form)
+    path, shown = upload_save(form.cleaned_data["file"])
+    job = job_create(kind=services.IMPORT_JOB_KIND, user=request.user,  # type: ignore[arg-type]
+                     title=_("Import of answers into «%(campaign)s»: %(file)s") % {
+                         "campaign": campaign.title, "file": shown},
+                     params={"path": str(path), "filename": shown, "campaign": campaign.pk})
+    job_enqueue(job, import_answers_task)
+    return redirect(f"{reverse('diagnostics:answers_import', args=[campaign.pk])}?job={job.pk}")
+
+
+@login_required
+@require_GET
+def answers_template(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed(request, pk)
+    response = HttpResponse(template_workbook(campaign), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="opora-answers-{campaign.pk}.xlsx"'
+    return response
