@@ -3,7 +3,9 @@ an edited workbook with mistakes is refused with the sheet, row and column of ea
 
 from __future__ import annotations
 
+import importlib.util
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +141,25 @@ def test_a_missing_column_is_named() -> None:
     workbook.save(out)
     problems = problems_of(out.getvalue())
     assert problems[0] == "Лист «Факторы»: в первой строке нет столбца «название»."
+
+
+# --- docs/questionnaires.md cannot drift from the shipped instrument ----------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_questionnaires_document_names_every_shipped_factor_and_question(shipped: Definition) -> None:
+    doc = (ROOT / "docs" / "questionnaires.md").read_text(encoding="utf-8")
+    missing = [f.code for f in shipped.factors if f"`{f.code}`" not in doc or f.name not in doc]
+    missing += [q.code for q in shipped.questions if f"`{q.code}`" not in doc or q.text not in doc]
+    assert missing == []
+    assert "приближение" in doc and "не анкеты ФИОКО" in doc
+
+
+def test_the_tables_of_the_questionnaires_document_are_regenerated() -> None:
+    spec = importlib.util.spec_from_file_location("questionnaires_doc", ROOT / "scripts" / "questionnaires_doc.py")
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    doc = (ROOT / "docs" / "questionnaires.md").read_text(encoding="utf-8")
+    assert script.updated(doc) == doc, "docs/questionnaires.md is stale: run python scripts/questionnaires_doc.py"
