@@ -204,3 +204,15 @@ def test_a_difference_of_exactly_the_divergence_threshold_counts():
     # teachers' climate: T1 = 2, 3 → mean 1/2, reversed 1/2; head 1 → diff exactly 0.5
     climate = factor(risk_profiles(responses.frame(), expected([]), definition), 1, "climate")
     assert climate["notes"] == ["divergence:teacher"]
+
+
+# --- shape of the result ------------------------------------------------------------------------
+
+def test_every_school_gets_every_factor_in_the_definition_order_with_all_its_indicators_listed():
+    responses = Responses().add(2, "head", {"H1": 4, "H2": 4}).add(2, "teacher", {"T1": 1, "T2": 1})
+    profiles = risk_profiles(responses.frame(), expected([(1, "pupil", 30.0)]), tiny())
+    assert list(zip(profiles.factors["school"], profiles.factors["factor"], profiles.factors["position"],
+                    strict=True)) == [(1, "climate", 0), (1, "motivation", 1), (2, "climate", 0), (2, "motivation", 1)]
+    listed = factor(profiles, 2, "climate")["indicators"]
+    assert [(i["question"], i["n"], i["counted"]) for i in listed] == [("H1", 1, True), ("T1", 1, False)]
+    assert list(profiles.schools["school"]) == [1, 2]

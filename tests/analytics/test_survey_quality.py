@@ -184,3 +184,10 @@ def test_no_responses_at_all_give_empty_flags_and_zero_counts_for_the_expected_s
     assert response_flags(pd.DataFrame(), tiny()).empty
     quality = group_quality(response_flags(pd.DataFrame(), tiny()), expected([(7, "head", 1.0)]), tiny())
     assert list(quality["school"]) == [7, 7, 7] and list(quality["respondents"]) == [0, 0, 0]
+
+
+def test_flags_keep_the_rows_their_order_and_columns():
+    responses = Responses().add(3, "pupil", {"P1": 1}, response=9).add(1, "head", {"H1": 2}, response=4)
+    out = response_flags(responses.frame(), tiny())
+    assert list(out["response"]) == [9, 4] and list(out["school"]) == [3, 1]
+    assert {"client", "seconds", "answers", "too_fast", "straightlining", "duplicate", "excluded"} <= set(out.columns)

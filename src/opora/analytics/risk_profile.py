@@ -218,11 +218,12 @@ def _factor_notes(factors: pd.DataFrame, quality: pd.DataFrame, diverging: pd.Da
 
 def _indicator_lists(indicators: pd.DataFrame, factors: pd.DataFrame) -> list[list[dict]]:
     lists: dict[tuple[int, str], list[dict]] = {}
-    for row in indicators.itertuples(index=False):
-        lists.setdefault((int(row.school), row.factor), []).append({
-            "question": row.question, "group": row.group, "text": row.text,
-            "score": None if pd.isna(row.score) else float(row.score), "n": int(row.n),
-            "weight": float(row.weight), "direction": int(row.direction), "counted": bool(row.counted)})
+    columns = [indicators[c].tolist() for c in ("school", "factor", "question", "group", "text", "score", "n",
+                                                "weight", "direction", "counted")]
+    for school, code, question, group, text, score, n, weight, direction, counted in zip(*columns, strict=True):
+        lists.setdefault((int(school), code), []).append({
+            "question": question, "group": group, "text": text, "score": None if score != score else float(score),
+            "n": int(n), "weight": float(weight), "direction": int(direction), "counted": bool(counted)})
     return [lists.get((int(s), f), []) for s, f in zip(factors["school"], factors["factor"], strict=True)]
 
 

@@ -115,17 +115,21 @@ def straightlining(responses: pd.DataFrame, wide: pd.DataFrame, definition: Defi
 
 def duplicates(responses: pd.DataFrame, wide: pd.DataFrame) -> pd.Series:
     """Bool per response: an earlier response (lower `response` id) of the same school and group, from
-    the same known client, gave identical answers. The first of such a set is kept (False)."""
-    key = pd.DataFrame({
-        "response": responses["response"].to_numpy(),
-        "school": responses["school"].to_numpy(),
-        "group": responses["group"].to_numpy(),
-        "client": responses["client"].to_numpy(),
-        "answers": pd.util.hash_pandas_object(wide, index=False).to_numpy(),
-    }, index=responses.index)
-    known = key[key["client"] != ""].sort_values("response", kind="stable")
-    repeated = known.duplicated(subset=["school", "group", "client", "answers"], keep="first")
-    return repeated.reindex(responses.index, fill_value=False).astype(bool)
+    the same known client, gave identical answers (as read by `answers_wide`). The first is kept."""
+    known = responses["client"].to_numpy(dtype=object) != ""
+    out = np.zeros(len(responses), dtype=bool)
+    if known.any():
+        key = pd.DataFrame({
+            "response": responses["response"].to_numpy()[known],
+            "school": responses["school"].to_numpy()[known],
+            "group": responses["group"].to_numpy(dtype=object)[known],
+            "client": responses["client"].to_numpy(dtype=object)[known],
+            "answers": pd.util.hash_pandas_object(wide[known], index=False).to_numpy(),
+            "at": np.flatnonzero(known),
+        }).sort_values("response", kind="stable")
+        repeated = key.duplicated(subset=["school", "group", "client", "answers"], keep="first").to_numpy()
+        out[key["at"].to_numpy()[repeated]] = True
+    return pd.Series(out, index=responses.index)
 
 
 def flags_from_wide(responses: pd.DataFrame, wide: pd.DataFrame, definition: Definition) -> pd.DataFrame:
