@@ -127,7 +127,7 @@ def _screen_page(request: HttpRequest, link: SurveyLink, response: SurveyRespons
     context = _base_context(link) | {
         "response": response, "step": step, "number": step + 1, "total": len(sections), "title": title,
         "items": items, "last": step + 1 == len(sections), "errors": errors,
-        "percent": round(100 * step / len(sections)),
+        "percent": round(100 * (step + 1) / len(sections)),
     }
     return render(request, "diagnostics/survey/screen.html", context)
 
