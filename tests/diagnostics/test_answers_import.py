@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from opora.core.errors import AccessDenied
+from opora.core.errors import AccessDenied, ValidationFailed
 from opora.diagnostics.imports import answers_import, answers_template
 from opora.diagnostics.models import CampaignStatus, ResponseSource, ResponseStatus, SurveyResponse
 from opora.diagnostics.services.campaigns import answers_import_undo
@@ -65,7 +65,7 @@ def errors_of(outcome) -> list[str]:  # type: ignore[no-untyped-def]
     ({"Учителя": [["Код школы", "T01"], ["1001", 2], ["1003", 2]]}, 3, "Учителя, Код школы", "1003"),
     ({"Учителя": [["Код школы", "T01"], ["1001", 2], ["1002", 7]]}, 3, "Учителя, T01", "7"),
     ({"Учителя": [["Код школы", "T01", "X99"], ["1001", 2, 1]]}, 1, "Учителя, X99", "X99"),
-    ({"Учителя": [["Код школы", "T01"], ["1001", 2], ["1002", None]]}, 3, "Учителя", "no answers"),
+    ({"Учителя": [["Код школы", "T01"], ["1001", 2], ["1002", None]]}, 3, "Учителя", "нет ни одного ответа"),
     ({"Учителя": [["Код школы", "T01"], ["1001", "да"]]}, 2, "Учителя, T01", "да"),
 ])
 def test_a_bad_file_changes_nothing_and_names_row_column_and_reason(cast, campaign, tmp_path, sheets, row, column,
@@ -92,7 +92,7 @@ def test_a_closed_campaign_refuses_an_import(cast, campaign, tmp_path):
     campaign.status = CampaignStatus.CLOSED
     campaign.save()
     outcome = answers_import(actor=cast.maria, campaign=campaign, path=write(tmp_path, GOOD))
-    assert "closed" in errors_of(outcome)[0] and not SurveyResponse.objects.exists()
+    assert "закрыто" in errors_of(outcome)[0] and not SurveyResponse.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["sam", "kate", "oleg", "olga"])
@@ -161,7 +161,7 @@ def test_undo_is_refused_once_the_campaign_is_closed(cast, campaign, tmp_path):
     answers_import(actor=cast.maria, campaign=campaign, path=write(tmp_path, GOOD), job=job)
     campaign.status = CampaignStatus.CLOSED
     campaign.save()
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(ValidationFailed, match="закрыто"):
         answers_import_undo(actor=cast.maria, campaign=campaign, job=job)
     assert SurveyResponse.objects.count() == 4
 
@@ -176,3 +176,18 @@ def test_the_template_downloads_as_xlsx(cast, campaign):
     response = client_for(cast.maria).get(reverse("diagnostics:answers_template", args=[campaign.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert load_workbook(BytesIO(response.content)).sheetnames[0] == "Руководитель"
+
+
+def test_a_csv_file_is_refused_on_the_page_before_any_job(cast, campaign):
+    response = client_for(cast.maria).post(reverse("diagnostics:answers_import", args=[campaign.pk]),
+                                           {"answers-file": SimpleUploadedFile("ответы.csv", b"a;b\n1;2\n")})
+    assert response.status_code == 200 and ".xlsx" in response.content.decode() and not Job.objects.exists()
+
+
+def test_an_import_into_a_closed_campaign_is_refused_on_the_page(cast, campaign, django_capture_on_commit_callbacks):
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()
+    c = client_for(cast.maria)
+    response = upload(c, campaign, workbook(GOOD), django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and not Job.objects.exists() and not SurveyResponse.objects.exists()
+    assert "закрыто" in c.get(response["Location"]).content.decode()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.imports.upload import UploadForm
 from opora.diagnostics.models import Wave
 from opora.diagnostics.services.campaigns import MAX_LIMIT
 
@@ -41,3 +45,18 @@ def default_title(year: int, wave: str) -> str:
 class LinkForm(forms.Form):
     max_responses = forms.IntegerField(label=_("Response limit"), min_value=1, max_value=MAX_LIMIT)
     is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class AnswersUploadForm(UploadForm):
+    """The answers come as a workbook only: a sheet per group of respondents."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["file"].label = _("File (.xlsx)")
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_file(self) -> UploadedFile:
+        upload = super().clean_file()
+        if Path(upload.name or "").suffix.lower() != ".xlsx":
+            raise forms.ValidationError(_("Upload the answers as an .xlsx workbook (see the template)."))
+        return upload

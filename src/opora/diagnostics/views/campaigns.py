@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
-from opora.core.imports.upload import UploadForm, upload_save
+from opora.core.imports.upload import upload_save
 from opora.core.models import Municipality, Region, Role, RoleAssignment, School
 from opora.diagnostics import selectors
-from opora.diagnostics.forms import CampaignForm, LinkForm, default_title
+from opora.diagnostics.forms import AnswersUploadForm, CampaignForm, LinkForm, default_title
 from opora.diagnostics.import_tasks import import_answers_task
 from opora.diagnostics.imports import SHEET_NAMES
 from opora.diagnostics.imports import answers_template as template_workbook
@@ -148,7 +148,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     versions = _versions(request, region)
     schools, listed = _school_choices(area, year)
     kwargs = {"areas": [(k, _area_label(a)) for k, a in areas.items()],
-              "versions": [(k, f"{v.instrument.name} · v{v.number}") for k, v in versions.items()],
+              "versions": [(k, f"{_(v.instrument.name)} · v{v.number}") for k, v in versions.items()],
               "schools": [(str(s.pk), s.name) for s in schools]}
     if request.method == "POST":
         form = CampaignForm(request.POST, **kwargs)
@@ -294,14 +294,14 @@ def _import_jobs(campaign: Campaign) -> list[Job]:
                 .select_related("created_by").order_by("-created_at")[:20])
 
 
-def _import_page(request: HttpRequest, campaign: Campaign, form: UploadForm | None = None) -> HttpResponse:
+def _import_page(request: HttpRequest, campaign: Campaign, form: AnswersUploadForm | None = None) -> HttpResponse:
     current = None
     job_id = request.GET.get("job")
     if job_id:
         current = Job.objects.filter(pk=job_id, created_by_id=request.user.pk,
                                      kind=services.IMPORT_JOB_KIND).first() if _is_uuid(job_id) else None
     return render(request, "diagnostics/campaign_import.html", {
-        "campaign": campaign, "form": form or UploadForm(prefix="answers"), "jobs": _import_jobs(campaign),
+        "campaign": campaign, "form": form or AnswersUploadForm(prefix="answers"), "jobs": _import_jobs(campaign),
         "current": current, "is_open": campaign.status == CampaignStatus.OPEN,
         "sheets": [SHEET_NAMES[g] for g in campaign.version.parsed().groups_used()]})
 
@@ -339,7 +339,7 @@ def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
     if campaign.status != CampaignStatus.OPEN:
         messages.error(request, _("The campaign is closed: reopen it to import answers."))
         return redirect("diagnostics:answers_import", pk=campaign.pk)
-    form = UploadForm(request.POST, request.FILES, prefix="answers")
+    form = AnswersUploadForm(request.POST, request.FILES, prefix="answers")
     if not form.is_valid():
         return _import_page(request, campaign, form)
     path, shown = upload_save(form.cleaned_data["file"])
