@@ -180,3 +180,8 @@ def test_a_head_cannot_edit_a_link(cast, campaign):
 
 def test_vera_heads_another_school_and_does_not_see_the_campaign(cast: Cast, campaign):
     assert client_for(cast.vera).get(url("campaign_links", campaign)).status_code == 404
+
+
+def test_the_links_page_is_offered_to_the_head_but_not_to_the_curator(cast, campaign):
+    assert url("campaign_links", campaign) in client_for(cast.sam).get(url("campaign", campaign)).content.decode()
+    assert url("campaign_links", campaign) not in client_for(cast.kate).get(url("campaign", campaign)).content.decode()

@@ -21,23 +21,29 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.imports.upload import upload_save
-from opora.core.models import Municipality, Region, Role, RoleAssignment, School
+from opora.core.models import Municipality, Region, Role, RoleAssignment
 from opora.diagnostics import selectors
-from opora.diagnostics.forms import AnswersUploadForm, CampaignForm, LinkForm, default_title
+from opora.diagnostics.forms import (
+    AnswersUploadForm,
+    CampaignForm,
+    LinkForm,
+    area_label,
+    campaign_areas,
+    default_title,
+    school_choices,
+    usable_versions,
+)
 from opora.diagnostics.import_tasks import import_answers_task
 from opora.diagnostics.imports import SHEET_NAMES
 from opora.diagnostics.imports import answers_template as template_workbook
 from opora.diagnostics.models import (
     Campaign,
     CampaignStatus,
-    InstrumentVersion,
     RespondentGroup,
     ResponseStatus,
     SurveyLink,
 )
 from opora.diagnostics.services import campaigns as services
-from opora.diagnostics.services.instruments import instruments_for
-from opora.identification.models import ListEntry, YearList
 from opora.jobs.models import Job
 from opora.jobs.services import job_create, job_enqueue
 
@@ -81,50 +87,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- a new campaign ----------------------------------------------------------------------------
 
 
-def _areas(request: HttpRequest) -> dict[str, Municipality | Region]:
-    """Territories the user may open a campaign in: municipalities, then whole regions."""
-    areas: dict[str, Municipality | Region] = {}
-    for m in access.municipalities_for(request.user, Perm.MANAGE_CAMPAIGNS).select_related("region").order_by(
-            "region__name", "name"):
-        areas[f"m{m.pk}"] = m
-    for r in access.regions_for(request.user, Perm.MANAGE_CAMPAIGNS).order_by("name"):
-        areas[f"r{r.pk}"] = r
-    return areas
-
-
-def _area_label(area: Municipality | Region) -> str:
-    if isinstance(area, Region):
-        return _("%(region)s — the whole region") % {"region": area.name}
-    return area.name
-
-
-def _versions(request: HttpRequest, region: Region | None) -> dict[str, InstrumentVersion]:
-    """Current versions of the questionnaires usable in the region (shipped or the region's own)."""
-    out: dict[str, InstrumentVersion] = {}
-    for instrument in instruments_for(request.user):  # type: ignore[arg-type]
-        if instrument.region_id is not None and (region is None or instrument.region_id != region.pk):
-            continue
-        current = instrument.current()
-        if current is not None:
-            out[str(current.pk)] = current
-    return out
-
-
-def _school_choices(area: Municipality | Region | None, year: int) -> tuple[list[School], set[int]]:
-    """Active schools of the territory, and those in the region's latest approved list ≤ year."""
-    if area is None:
-        return [], set()
-    region = area if isinstance(area, Region) else area.region
-    schools = School.objects.filter(is_active=True).select_related("municipality").order_by("municipality__name",
-                                                                                             "code")
-    schools = schools.filter(municipality__region=region) if isinstance(area, Region) else schools.filter(
-        municipality=area)
-    year_list = YearList.objects.filter(region=region, year__lte=year).order_by("-year").first()
-    listed = set(ListEntry.objects.filter(year_list=year_list).values_list("school_id", flat=True)) if year_list \
-        else set()
-    return list(schools), listed
-
-
 def _int(value: Any, default: int) -> int:
     try:
         return int(value)
@@ -137,7 +99,7 @@ def _int(value: Any, default: int) -> int:
 def campaign_new(request: HttpRequest) -> HttpResponse:
     if not access.has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGNS):
         raise PermissionDenied
-    areas = _areas(request)
+    areas = campaign_areas(request.user)
     if not areas:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
@@ -145,9 +107,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     area = areas[area_key]
     region = area if isinstance(area, Region) else area.region
     year = _int(data.get("year"), timezone.localdate().year)
-    versions = _versions(request, region)
-    schools, listed = _school_choices(area, year)
-    kwargs = {"areas": [(k, _area_label(a)) for k, a in areas.items()],
+    versions = usable_versions(request.user, region)
+    schools, listed = school_choices(area, year)
+    kwargs = {"areas": [(k, area_label(a)) for k, a in areas.items()],
               "versions": [(k, f"{_(v.instrument.name)} · v{v.number}") for k, v in versions.items()],
               "schools": [(str(s.pk), s.name) for s in schools]}
     if request.method == "POST":
@@ -190,11 +152,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     schools = selectors.campaign_schools_for(request.user, campaign)
     rows = services.response_rates(campaign, schools)
     definition = campaign.version.parsed()
+    manager = selectors.may_manage_campaign(request.user, campaign)
+    # The links page is for managers and for the heads of the campaign's schools (their own links).
+    heads = _head_schools(request)
+    can_links = manager or any(row.campaign_school.school_id in heads for row in rows)
     return render(request, "diagnostics/campaign_detail.html", {
         "campaign": campaign, "rows": rows, "totals": services.rates_totals(rows),
         "groups": [(g, dict(_group_names()).get(g, g)) for g in definition.groups_used()],
-        "can_manage": selectors.may_manage_campaign(request.user, campaign),
-        "is_open": campaign.status == CampaignStatus.OPEN})
+        "can_manage": manager, "can_links": can_links, "is_open": campaign.status == CampaignStatus.OPEN})
 
 
 def _group_names() -> list[tuple[str, str]]:
