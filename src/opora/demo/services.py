@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
+from opora.demo.diagnostics import DiagnosticsSummary, diagnostics_load
 from opora.demo.generator import SIZES, generate
 from opora.demo.identification import IdentificationSummary, identification_load
 from opora.demo.loader import territory_is_empty, territory_load
@@ -25,6 +26,7 @@ class DemoLoaded:
     territory: Territory
     results: ResultsSummary | None  # None: loaded without results
     identification: IdentificationSummary | None = None
+    diagnostics: DiagnosticsSummary | None = None  # survey campaigns and risk profiles
 
 
 @transaction.atomic
@@ -54,4 +56,5 @@ def demo_load(
         with_results = size in RESULTS_SIZES
     results = results_load(territory, seed=seed, progress=progress) if with_results else None
     identification = identification_load() if with_results else None
-    return DemoLoaded(territory=territory, results=results, identification=identification)
+    diagnostics = diagnostics_load(seed=seed) if with_results else None
+    return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics)

@@ -88,6 +88,14 @@ class Command(BaseCommand):
                 _("Identification: %(runs)d runs; the approved list of the latest year holds %(listed)d schools.")
                 % {"runs": loaded.identification.runs, "listed": loaded.identification.listed}
             )
+        if loaded.diagnostics is not None:
+            d = loaded.diagnostics
+            self.stdout.write(
+                _("Risk profiles: %(campaigns)d survey campaigns, %(responses)d answers, %(profiles)d profiles "
+                  "(%(verified)d verified).")
+                % {"campaigns": d.campaigns, "responses": d.responses, "profiles": d.profiles,
+                   "verified": d.verified}
+            )
         self._print_logins()
 
     def _progress(self, step: str) -> None:
