@@ -87,7 +87,7 @@ def test_the_municipal_coordinator_may_not_open_a_region_wide_campaign(cast, ver
 
 
 def test_a_campaign_needs_at_least_one_school(cast, version):
-    with pytest.raises(ValidationFailed, match="at least one school"):
+    with pytest.raises(ValidationFailed, match="хотя бы одну школу"):
         open_in_m1(cast, cast.maria, version, schools=[])
 
 
@@ -111,12 +111,12 @@ def test_a_closed_campaign_does_not_block_a_new_one(cast, version):
 def test_questionnaires_of_another_region_cannot_be_used(cast, version):
     own = Instrument.objects.create(code="own-r20", name="Свои", region=cast.r20)
     other = InstrumentVersion.objects.create(instrument=own, number=1, definition=version.definition)
-    with pytest.raises(ValidationFailed, match="another region"):
+    with pytest.raises(ValidationFailed, match="другому региону"):
         open_in_m1(cast, cast.maria, other)
 
 
 def test_a_closing_date_in_the_past_is_refused(cast, version):
-    with pytest.raises(ValidationFailed, match="past"):
+    with pytest.raises(ValidationFailed, match="уже прошла"):
         open_in_m1(cast, cast.maria, version, closes_on=timezone.localdate() - timedelta(days=1))
 
 
