@@ -200,3 +200,25 @@ def test_no_profiles_yet_says_so(cast: Cast, campaign: Campaign) -> None:
     html = page(cast.maria)
     assert 'class="risk-cell' not in html
     assert "Рассчитанных рисковых профилей доступных вам школ пока нет." in html
+
+
+def test_columns_join_the_factors_of_every_version_in_the_newest_order(
+    cast: Cast, campaign: Campaign, profiles: dict[str, Profile]
+) -> None:
+    old = campaign.version
+    definition = dict(old.definition)
+    definition["factors"] = [{"code": "bullying", "name": "Травля", "description": ""},
+                             *reversed(old.definition["factors"])]
+    first = old.definition["indicators"][0]
+    definition["indicators"] = [*old.definition["indicators"], {**first, "factor": "bullying"}]
+    newer = InstrumentVersion.objects.create(instrument=old.instrument, number=old.number + 1, definition=definition)
+    again = make_campaign(municipality=cast.m2, schools=[cast.s3], version=newer)
+    make_profile(again, cast.s3, {"bullying": ("high", 0.9)})
+    built = heatmap_build(cast.alice, year=2026)
+    codes = [c.factor for c in built.columns]
+    assert codes == ["bullying", *[f["code"] for f in reversed(old.definition["factors"])]]
+    s1 = next(r for r in built.rows if r.school == cast.s1)
+    assert s1.cells[0] is None  # the old version has no such factor
+    assert next(s for s in built.shares if s.column.factor == "bullying").total == 1
+    html = page(cast.alice)
+    assert 'title="Травля"' in html and cells(html)["1003"]["bullying"] == "high"
