@@ -210,3 +210,13 @@ def test_the_schools_profiles_over_the_years_are_listed_with_their_levels(
 def test_the_schools_profiles_page_is_scoped(who: str, status: int, cast: Cast, profile: Profile) -> None:
     response = as_user(getattr(cast, who)).get(reverse("diagnostics:school_profiles", args=["1001"]))
     assert response.status_code == status
+
+
+def test_questions_of_a_group_with_too_few_answers_are_marked_not_counted(cast: Cast, profile: Profile) -> None:
+    text = page(cast.sam, profile).content.decode()
+    motivation = text.split('id="factor-motivation"', 1)[1].split('class="factor"', 1)[0]
+    parent_question = next(q.text for q in profile.version.parsed().questions
+                           if q.group == "parent" and q.code in {i["question"] for i in
+                                                                 profile.factors.get(factor="motivation").indicators})
+    row = motivation.split(parent_question, 1)[1].split("</tr>", 1)[0]
+    assert "не учтён: в группе слишком мало ответов" in row

@@ -115,7 +115,8 @@ def _factors(profile: Profile, definition: Any, paired: Profile | None) -> list[
             "row": row, "pct": _pct(row.score), "notes": [note_text(n) for n in row.notes or []],
             "indicators": [{"text": texts.get(i.get("question", ""), i.get("text", "")) or i.get("question", ""),
                             "group": group_name(str(i.get("group", ""))), "pct": _pct(i.get("score")),
-                            "score": i.get("score"), "n": i.get("n")} for i in indicators],
+                            "score": i.get("score"), "n": i.get("n"), "counted": i.get("counted", True) is not False}
+                           for i in indicators],
             "pair": pair,
         })
     return out
