@@ -201,6 +201,7 @@ def test_a_second_edit_continues_the_copy_and_the_older_version_stays_readable(
     changes = alice.get(response["Location"]).context["changes"]
     assert [(c.action, c.code, c.fields) for c in changes] == [
         ("changed", "equipment ← H01", [("вес", "1,0", "2,0")])]
+    assert changes[0].title == f"«Низкая оснащённость школы» ← «{NEW_TEXT}»"
     old = alice.get(f"/risk/instruments/{COPY}/?version=1")
     assert "Это не текущая версия: текущая — версия 2." in html(old)
     assert old.context["version"].parsed().indicators[0].weight == 1.0

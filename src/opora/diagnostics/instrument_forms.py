@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from opora.analytics.risk_definition import Definition
 
@@ -41,8 +41,8 @@ class InstrumentUploadForm(forms.Form):
 
 
 def group_label(group: str) -> str:
-    labels = {"head": pgettext("respondent group", "school head"), "teacher": pgettext("respondent group", "teachers"),
-              "pupil": pgettext("respondent group", "pupils"), "parent": pgettext("respondent group", "parents")}
+    labels = {"head": _("the school head"), "teacher": _("the teachers"), "pupil": _("the pupils"),
+              "parent": _("the parents")}
     return labels.get(group, group)
 
 
@@ -62,7 +62,8 @@ def number(value: Any) -> str:
 
 
 def share(value: float) -> str:
-    return f"{number_format(round(value * 100, 1))} %"
+    percent = round(value * 100, 1)
+    return f"{number_format(int(percent) if percent.is_integer() else percent)}\u00a0%"
 
 
 def yes_no(value: bool) -> str:
@@ -104,6 +105,9 @@ def _options(scale: Any) -> str:
 def version_changes(old: Definition, new: Definition) -> list[Change]:
     """What changed from `old` to `new`: factors, questions, their links to factors, scales,
     group rules, then the level and quality rules."""
+    # Names and texts for the links of questions to factors (the new ones win).
+    factors = {f.code: f.name for d in (old, new) for f in d.factors}
+    texts = {q.code: q.text for d in (old, new) for q in d.questions}
     changes = _compare(
         _("Risk factors"), {f.code: f for f in old.factors}, {f.code: f for f in new.factors},
         {_("name"): lambda f: f.name, _("description"): lambda f: f.description}, lambda f: f.name)
@@ -116,7 +120,7 @@ def version_changes(old: Definition, new: Definition) -> list[Change]:
         {f"{i.factor} ← {i.question}": i for i in old.indicators},
         {f"{i.factor} ← {i.question}": i for i in new.indicators},
         {_("weight"): lambda i: number(i.weight), _("direction"): lambda i: direction_label(i.direction)},
-        lambda i: f"{i.factor} ← {i.question}")
+        lambda i: f"«{factors.get(i.factor, i.factor)}» ← «{texts.get(i.question, i.question)}»")
     changes += _compare(_("Answer scales"), {s.code: s for s in old.scales}, {s.code: s for s in new.scales},
                         {_("answers"): _options}, _options)
     changes += _compare(

@@ -15,7 +15,6 @@ from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -208,12 +207,12 @@ class _Reader:
             return None
         return cast(number)
 
-    def unique(self, rows: list[tuple[_Row, str]], column: str, what: str) -> None:
+    def unique(self, rows: list[tuple[_Row, str]], column: str, message: str) -> None:
+        """`message` (with %(code)s and %(first)s) for each code repeating an earlier row's."""
         seen: dict[str, int] = {}
         for row, code in rows:
             if code and code in seen:
-                self.problem(row, column, _("the %(what)s code «%(code)s» repeats row %(first)s.")
-                             % {"what": what, "code": code, "first": seen[code]})
+                self.problem(row, column, message % {"code": code, "first": seen[code]})
             seen.setdefault(code, row.number)
 
 
@@ -238,7 +237,7 @@ def _parse(r: _Reader, workbook: Any) -> dict[str, Any]:
     factors = [{"code": r.text(row, "код"), "name": r.text(row, "название"),
                 "description": r.text(row, "описание", required=False)} for row in factor_rows]
     r.unique([(row, f["code"]) for row, f in zip(factor_rows, factors, strict=True)], "код",
-             pgettext("code of", "factor"))
+             _("the factor code «%(code)s» repeats row %(first)s."))
 
     scales: dict[str, list[dict[str, Any]]] = {}
     last = ""
@@ -262,7 +261,7 @@ def _parse(r: _Reader, workbook: Any) -> dict[str, Any]:
                       % {"scale": q["scale"], "sheet": SCALES})
         questions.append(q)
     r.unique([(row, q["code"]) for row, q in zip(question_rows, questions, strict=True)], "код",
-             pgettext("code of", "question"))
+             _("the question code «%(code)s» repeats row %(first)s."))
 
     factor_codes, question_codes = {f["code"] for f in factors}, {q["code"] for q in questions}
     indicators = []
@@ -290,7 +289,7 @@ def _parse(r: _Reader, workbook: Any) -> dict[str, Any]:
                "min_rate": r.number(row, "минимальный отклик", low=0, high=1),
                "anonymous": r.choice(row, "анонимно", BOOL_CODES, {True: YES, False: NO})} for row in group_rows]
     r.unique([(row, g["group"]) for row, g in zip(group_rows, groups, strict=True)], "группа",
-             pgettext("code of", "group"))
+             _("the group «%(code)s» repeats row %(first)s."))
 
     levels: dict[str, Any] = {}
     quality: dict[str, Any] = {}
