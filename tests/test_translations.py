@@ -20,9 +20,10 @@ def test_every_message_in_the_catalogue_is_translated() -> None:
 
 
 def test_compiled_catalogue_matches_the_source() -> None:
-    po = {e.msgid: (e.msgstr or e.msgstr_plural) for e in polib.pofile(str(PO)) if not e.obsolete}
-    mo = {e.msgid: (e.msgstr or e.msgstr_plural) for e in polib.mofile(str(PO.with_suffix(".mo")))}
-    mo.pop("", None)
+    # Keyed by context too: the same English word may read differently in Russian by context.
+    po = {(e.msgctxt, e.msgid): (e.msgstr or e.msgstr_plural) for e in polib.pofile(str(PO)) if not e.obsolete}
+    mo = {(e.msgctxt, e.msgid): (e.msgstr or e.msgstr_plural) for e in polib.mofile(str(PO.with_suffix(".mo")))}
+    mo.pop((None, ""), None)
     assert mo == po
 
 

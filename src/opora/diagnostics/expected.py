@@ -8,7 +8,9 @@ from opora.analytics.risk_definition import Definition
 from opora.core.models import School, SocialPassport
 
 
-def expected_counts(schools: Iterable[School], year: int, definition: Definition) -> dict[tuple[int, str], float | None]:
+def expected_counts(
+    schools: Iterable[School], year: int, definition: Definition
+) -> dict[tuple[int, str], float | None]:
     """(school id, group) → expected respondents, None when the school's size is unknown.
 
     "one": one person; "teachers": the teachers of the latest social passport up to `year`;

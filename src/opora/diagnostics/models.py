@@ -282,3 +282,6 @@ class ProfileEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.action} {self.factor}"

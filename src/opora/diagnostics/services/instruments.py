@@ -3,6 +3,7 @@ instrument goes to the region's own copy, so no region changes another's questio
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -28,7 +29,8 @@ def definition_valid(definition: dict[str, Any]) -> dict[str, Any]:
     from opora.analytics.risk_definition import Definition
 
     try:
-        return Definition.from_dict(definition).to_dict()
+        # Through JSON, so the result compares equal to what the database gives back (lists, not tuples).
+        return json.loads(Definition.from_dict(definition).to_json())
     except ValueError as error:
         raise ValidationFailed(_("The questionnaires are wrong: %(error)s") % {"error": error}) from error
 
