@@ -44,28 +44,15 @@ from opora.diagnostics.models import (
     SurveyLink,
 )
 from opora.diagnostics.services import campaigns as services
+from opora.diagnostics.views.common import campaign_or_404, require_view
 from opora.jobs.models import Job
 from opora.jobs.services import job_create, job_enqueue
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_view(request: HttpRequest) -> None:
-    if not access.has_perm_anywhere(request.user, Perm.VIEW_RISK_PROFILES):
-        raise PermissionDenied
-
-
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    """The campaign if the user sees one of its schools (403 without the permission, else 404)."""
-    _require_view(request)
-    try:
-        return selectors.campaign_get(request.user, pk)
-    except AccessDenied as error:
-        raise Http404 from error
-
-
 def _managed(request: HttpRequest, pk: int) -> Campaign:
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request, pk)
     if not selectors.may_manage_campaign(request.user, campaign):
         raise PermissionDenied
     return campaign
@@ -74,7 +61,7 @@ def _managed(request: HttpRequest, pk: int) -> Campaign:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    require_view(request)
     visible = selectors.visible_schools(request.user)
     campaigns = selectors.campaigns_for(request.user).annotate(
         visible_schools=Count("schools", filter=Q(schools__school__in=visible), distinct=True),
@@ -148,7 +135,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request, pk)
     schools = selectors.campaign_schools_for(request.user, campaign)
     rows = services.response_rates(campaign, schools)
     definition = campaign.version.parsed()
@@ -175,7 +162,7 @@ def _head_schools(request: HttpRequest) -> set[int]:
 @require_GET
 def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
     """The links to hand out: all of them for a manager, the own school's for its head."""
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request, pk)
     manager = selectors.may_manage_campaign(request.user, campaign)
     schools = campaign.schools.select_related("school__municipality").order_by("school__code")
     if not manager:

@@ -19,38 +19,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opora.core import access
-from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.diagnostics import selectors
-from opora.diagnostics.models import Campaign, Profile, ProfileFactor, ProfileStatus
+from opora.diagnostics.models import Profile, ProfileFactor, ProfileStatus
 from opora.diagnostics.profile_forms import LevelForm, SelectForm
 from opora.diagnostics.reasons import group_name, is_note, level_name, note_text, reason_text
 from opora.diagnostics.services import profiles as services
+from opora.diagnostics.views.common import campaign_or_404, profile_or_404, require_view
 from opora.jobs.models import Job
 
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
-
-
-def _require_view(request: HttpRequest) -> None:
-    if not access.has_perm_anywhere(request.user, Perm.VIEW_RISK_PROFILES):
-        raise PermissionDenied
-
-
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    _require_view(request)
-    try:
-        return selectors.campaign_get(request.user, pk)
-    except AccessDenied as error:
-        raise Http404 from error
-
-
-def _profile(request: HttpRequest, pk: int) -> Profile:
-    _require_view(request)
-    try:
-        return selectors.profile_get(request.user, pk)
-    except AccessDenied as error:
-        raise Http404 from error
 
 
 # --- computing ---------------------------------------------------------------------------------
@@ -59,7 +37,7 @@ def _profile(request: HttpRequest, pk: int) -> Profile:
 @login_required
 @require_POST
 def compute_start(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request, pk)
     try:
         job = services.profiles_compute_start(actor=request.user, campaign=campaign)
     except AccessDenied as error:
@@ -71,7 +49,7 @@ def compute_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def compute_progress(request: HttpRequest, pk: int, job_id: Any) -> HttpResponse:
     """The job's progress; htmx polls the bar until it is finished, then a link to the campaign."""
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request, pk)
     if not selectors.may_manage_campaign(request.user, campaign):
         raise PermissionDenied
     job = Job.objects.filter(pk=job_id, kind="risk_profiles", params__campaign=campaign.pk).first()
@@ -200,13 +178,13 @@ def _with_factors(profile: Profile) -> Profile:
 @login_required
 @require_GET
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _with_factors(_profile(request, pk)))
+    return _detail(request, _with_factors(profile_or_404(request, pk)))
 
 
 @login_required
 @require_POST
 def profile_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = profile_or_404(request, pk)
     try:
         services.profile_confirm(actor=request.user, profile=profile)
     except AccessDenied as error:
@@ -222,7 +200,7 @@ def profile_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def factor_level(request: HttpRequest, pk: int, factor: str) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = profile_or_404(request, pk)
     if not selectors.may_verify(request.user, profile):
         raise PermissionDenied
     form = LevelForm(request.POST, auto_id=_auto_id(factor))
@@ -244,7 +222,7 @@ def factor_level(request: HttpRequest, pk: int, factor: str) -> HttpResponse:
 @login_required
 @require_POST
 def factors_select(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _with_factors(_profile(request, pk))
+    profile = _with_factors(profile_or_404(request, pk))
     if not selectors.may_select(request.user, profile):
         raise PermissionDenied
     form = SelectForm(request.POST, choices=_select_choices(list(profile.factors.all())))
@@ -272,7 +250,7 @@ def factors_select(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def school_profiles(request: HttpRequest, code: str) -> HttpResponse:
-    _require_view(request)
+    require_view(request)
     school = selectors.visible_schools(request.user).select_related("municipality").filter(code=code).first()
     if school is None:
         raise Http404
