@@ -124,9 +124,12 @@ def test_the_school_with_too_few_parents_is_not_trusted_and_says_why(demo: Diagn
 def test_verified_profiles_keep_the_changed_level_with_its_reason_and_the_selected_factors(
     demo: DiagnosticsSummary,
 ) -> None:
-    verified = list(Profile.objects.filter(status=ProfileStatus.VERIFIED).select_related("verified_by"))
+    verified = list(Profile.objects.filter(status=ProfileStatus.VERIFIED).select_related(
+        "verified_by", "campaign_school__campaign"))
     assert len(verified) == demo.verified >= 3
-    assert {p.verified_by.username for p in verified} == {"curator"}
+    # The curator verifies at entry, the municipality at exit.
+    assert all(p.verified_by.username == {"entry": "curator", "exit": "mun.coord"}[p.campaign_school.campaign.wave]
+               for p in verified)
     for profile in verified:
         changed = profile.factors.exclude(verified_level="")
         assert changed.count() == 1
@@ -145,3 +148,13 @@ def test_verified_profiles_keep_the_changed_level_with_its_reason_and_the_select
     head_selected = {f.selected_by.username for p in entry_verified for f in p.factors.filter(selected=True)
                      .select_related("selected_by")}
     assert "head" in head_selected
+
+
+def test_the_quality_checks_set_aside_some_demo_answers_without_spoiling_the_profiles(
+    demo: DiagnosticsSummary,
+) -> None:
+    entry = Profile.objects.filter(campaign_school__campaign=_campaigns()[(2026, "entry")])
+    too_fast = sum(g.get("too_fast") or 0 for p in entry for g in p.quality.values())
+    same_answer = sum(g.get("straightlining") or 0 for p in entry for g in p.quality.values())
+    assert too_fast >= 1 and same_answer >= 1
+    assert not any(r["code"] == "flagged" for p in entry for r in p.weak_reasons)

@@ -46,7 +46,7 @@ from opora.results.models import ResultPart
 RATES = {"teacher": (0.6, 0.85), "pupil": (0.36, 0.5), "parent": (0.24, 0.34)}
 OPEN_SHARE = (0.35, 0.65)  # of those, already in for the campaign still open
 FEW_PARENTS = 6  # the school whose parents hardly answered (the rules want at least 10)
-STRAIGHTLINER_FROM = 500  # pupils: a large school has one pupil who gave the same answer throughout
+STRAIGHTLINER_FROM = 120  # enrolment: a larger school has one pupil who gave the same answer throughout
 FACTORS_TO_SELECT = 3
 
 
@@ -174,14 +174,15 @@ class _Loader:
                               status=ResponseStatus.SUBMITTED, source=ResponseSource.WEB, submitted_at=now)
 
     def verify(self, campaign: Campaign, schools: list[School], *, select: bool) -> None:
-        """The curator (the municipality for a school nobody curates) verifies the profiles of the
-        curated schools: one level raised with a reason; then the school picks what to work on."""
+        """The curator verifies the entry profiles of the curated schools, the municipality the exit
+        ones: one level raised with a reason; at entry the school then picks what to work on."""
         curated = {s.pk for s in self.cast.curated}
         profiles = (Profile.objects.filter(campaign_school__campaign=campaign,
                                            campaign_school__school_id__in=[s.pk for s in schools if s.pk in curated])
                     .select_related("campaign_school__school").order_by("campaign_school__school__code"))
         for profile in profiles:
-            verifier = self.cast.curator or self.cast.coordinator
+            at_entry = campaign.wave == Wave.ENTRY
+            verifier = (self.cast.curator if at_entry else None) or self.cast.coordinator
             factors = list(profile.factors.exclude(score=None).order_by("-score"))
             medium = next((f for f in factors if f.level == "medium"), None)
             if medium is not None:
