@@ -31,5 +31,6 @@ def expected_counts(
                 base = teachers.get(school.pk)
             else:
                 base = school.enrolment
-            out[(school.pk, rule.group)] = None if base is None else round(base * rule.share, 1)
+            # Whole people: half a pupil reads oddly in a rate, and one is the least anyone expects.
+            out[(school.pk, rule.group)] = None if base is None else float(max(1, round(base * rule.share)))
     return out
