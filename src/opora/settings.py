@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "opora.results",
     "opora.identification",
     "opora.diagnostics",
+    "opora.plans",
+    "opora.notifications",
     "opora.api",
     "opora.demo",
 ]

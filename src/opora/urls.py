@@ -13,6 +13,8 @@ urlpatterns = [
     path("identification/", include("opora.identification.urls")),
     path("risk/", include("opora.diagnostics.urls")),
     path("s/", include("opora.diagnostics.urls_survey")),
+    path("plans/", include("opora.plans.urls")),
+    path("notifications/", include("opora.notifications.urls")),
     path("account/tokens/", include("opora.api.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -44,6 +44,10 @@ class Perm(StrEnum):
     VERIFY_RISK_PROFILES = "verify_risk_profiles"  # confirm a profile, change a level with a reason
     SELECT_RISK_FACTORS = "select_risk_factors"  # the factors the school will work on
     MANAGE_INSTRUMENTS = "manage_instruments"  # risk factors and questionnaires (versions)
+    VIEW_PLANS = "view_plans"  # the school's concept, programmes, roadmap, reports; boards
+    EDIT_PLANS = "edit_plans"  # write and submit the school's documents, report on measures
+    REVIEW_PLANS = "review_plans"  # approve or return a submitted document
+    MANAGE_STAGES = "manage_stages"  # the calendar of stages (which document is due when)
 
 
 _READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES}
@@ -57,16 +61,21 @@ _ADMIN = _READ | {
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS}),
-    Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | {Perm.VIEW_PEOPLE}),
+    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS,
+                                                                Perm.VIEW_PLANS, Perm.MANAGE_STAGES}),
+    Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
+                                                                    Perm.MANAGE_STAGES}),
     Role.MUNICIPAL_COORDINATOR: frozenset(
-        _READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES}),
+        _READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES,
+                 Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.MANAGE_STAGES}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN),
-    Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS}),
-    Role.SCHOOL_HEAD: frozenset(_READ | {Perm.VIEW_PEOPLE, Perm.SELECT_RISK_FACTORS}),
+    Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS,
+                                     Perm.VIEW_PLANS, Perm.REVIEW_PLANS}),
+    Role.SCHOOL_HEAD: frozenset(_READ | {Perm.VIEW_PEOPLE, Perm.SELECT_RISK_FACTORS, Perm.VIEW_PLANS,
+                                         Perm.EDIT_PLANS}),
     Role.TEACHER: frozenset({Perm.VIEW_SCHOOL}),
     Role.METHODIST: frozenset({Perm.VIEW_SCHOOL}),
-    Role.OBSERVER: frozenset(_READ),
+    Role.OBSERVER: frozenset(_READ | {Perm.VIEW_PLANS}),
 }
 
 # Roles an administrator may hand out, by the level the administrator holds.

@@ -13,3 +13,9 @@ class ValidationFailed(Exception):
     def __init__(self, messages: list[str] | str) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("; ".join(self.messages))
+
+
+class Conflict(ValidationFailed):
+    """Someone else changed the record since the user opened it; nothing was saved.
+
+    Pages show the message and the current state; the API answers 409."""
