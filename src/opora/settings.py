@@ -226,3 +226,8 @@ OPORA_PAGE_SIZE = 50
 # survey answers one client (a hashed address and browser) may start through one link per hour.
 RISK_FACTORS_MAX = int(os.environ.get("OPORA_RISK_FACTORS_MAX", "3"))
 SURVEY_CLIENT_LIMIT = int(os.environ.get("OPORA_SURVEY_CLIENT_LIMIT", "40"))
+
+# Roadmaps: the largest file a school may attach to a document, and how many days ahead a
+# deadline is announced.
+PLANS_ATTACHMENT_MAX_BYTES = int(os.environ.get("OPORA_PLANS_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+PLANS_REMIND_DAYS = int(os.environ.get("OPORA_PLANS_REMIND_DAYS", "7"))
