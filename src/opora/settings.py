@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("OPORA_VAR_DIR", PROJECT_DIR / "var"))
+# The embedded SQLite file lives here: a fresh data directory must not end in a traceback.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
