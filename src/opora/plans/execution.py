@@ -34,6 +34,11 @@ class Execution:
         object.__setattr__(self, "share_on_time", self.done_on_time / counted if counted > 0 else None)
 
     @property
+    def counted(self) -> int:
+        """The measures that count for the share (all but the cancelled)."""
+        return self.total - self.cancelled
+
+    @property
     def percent_on_time(self) -> int | None:
         share = self.share_on_time
         return None if share is None else round(share * 100)
@@ -58,7 +63,8 @@ def execution_by_school(school_ids: Iterable[int], year: int, today: date) -> di
                                    document__kind=DocumentKind.ROADMAP)
             .values("document__school_id").order_by().annotate(**_counts(today)))
     for row in rows:
-        out[row.pop("document__school_id")] = Execution(**row)
+        school_id = row.pop("document__school_id")
+        out[school_id] = Execution(**row)
     return out
 
 
