@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from opora.api import errors
 from opora.api.auth import session_auth, token_auth
-from opora.api.routes import fallback, identification, indicators, me, risk_profiles, schools, tokens
+from opora.api.routes import fallback, identification, indicators, me, risk_profiles, roadmaps, schools, tokens
 
 api = NinjaAPI(
     title="Opora API",
@@ -28,6 +28,7 @@ api.add_router("/", tokens.router)
 api.add_router("/", indicators.router)
 api.add_router("/", identification.router)
 api.add_router("/", risk_profiles.router)
+api.add_router("/", roadmaps.router)
 
 # Add the routers of domain apps above this line: the fallback must stay the last router,
 # since ninja matches the routers in the order they were added.
