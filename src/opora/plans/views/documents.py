@@ -22,6 +22,7 @@ from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.models import School
 from opora.plans import checks, forms, selectors
+from opora.plans.calendar import dues_for
 from opora.plans.content import CYCLE, SECTIONS
 from opora.plans.models import DocState, Document, DocumentKind
 from opora.plans.services import documents as services
@@ -61,10 +62,12 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     school = school_or_404(request, code, year)
     docs = list(Document.objects.filter(school=school, year=year).select_related("updated_by"))
     factors = services.selected_factors(school, year)
+    dues = dues_for([school], year)
     rows: list[dict[str, Any]] = []
     for kind in CYCLE:
         of_kind = [d for d in docs if d.kind == kind]
-        row: dict[str, Any] = {"kind": kind, "label": DocumentKind(kind).label, "documents": of_kind}
+        row: dict[str, Any] = {"kind": kind, "label": DocumentKind(kind).label, "documents": of_kind,
+                               "due": dues.get((school.pk, kind))}
         if kind == DocumentKind.ANTIRISK:
             have = {d.factor for d in of_kind}
             row["missing_factors"] = [f for f in factors if f.factor not in have]
@@ -140,7 +143,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     can_edit = editable(request, document)
     context = {"document": document, "school": document.school, "sections": _readonly(document),
-               "can_edit": can_edit, "may_edit": selectors.may_edit(request.user, document),
+               "can_edit": can_edit, "has_form": bool(services.editable_sections(document)),
                "problems": checks.submit_problems(document) if can_edit else [],
                "whole_returned": document.state == DocState.RETURNED and not document.returned_sections}
     return render(request, "plans/document.html", context)
