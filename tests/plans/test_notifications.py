@@ -3,6 +3,8 @@ returned (with the comment and the sections) or approved; never the person who a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -77,3 +79,27 @@ def test_the_same_transition_is_not_announced_twice(cast: Cast, concept: Documen
     transition_notify(transition)
     assert transition_notify(transition) == 0
     assert Notification.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_the_review_cycle_through_the_services_notifies_once_it_commits(
+        cast: Cast, concept: Document, django_capture_on_commit_callbacks: Any) -> None:
+    from opora.plans.services.review import document_approve, document_return, document_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_submit(actor=cast.sam, document=concept, lock_version=concept.lock_version)
+    assert notified("submitted") == {"kate", "maria"}
+    concept.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_return(actor=cast.kate, document=concept, comment="Добавьте анализ.", sections=["analysis"],
+                        lock_version=concept.lock_version)
+    assert notified("returned") == {"sam"}
+    assert "Добавьте анализ." in Notification.objects.get(verb="returned").body
+    concept.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_submit(actor=cast.sam, document=concept, lock_version=concept.lock_version)
+    concept.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_approve(actor=cast.maria, document=concept, lock_version=concept.lock_version)
+    assert notified("approved") == {"sam"}
+    assert Notification.objects.filter(user=cast.kate, verb="submitted").count() == 2
+    assert len(mail.outbox) == 2 + 1 + 2 + 1
