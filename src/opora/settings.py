@@ -233,3 +233,5 @@ SURVEY_CLIENT_LIMIT = int(os.environ.get("OPORA_SURVEY_CLIENT_LIMIT", "40"))
 # deadline is announced.
 PLANS_ATTACHMENT_MAX_BYTES = int(os.environ.get("OPORA_PLANS_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 PLANS_REMIND_DAYS = int(os.environ.get("OPORA_PLANS_REMIND_DAYS", "7"))
+# The site's address for full links in e-mails (empty: links relative to the site).
+OPORA_BASE_URL = os.environ.get("OPORA_BASE_URL", "")
