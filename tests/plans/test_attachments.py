@@ -245,3 +245,17 @@ def test_files_of_a_submitted_document_stay_but_evidence_can_be_removed(cast: Ca
     assert not Attachment.objects.filter(pk=evidence.pk).exists()
     with pytest.raises(AccessDenied):
         attachment_delete(actor=cast.vera, attachment=paper)
+
+
+def test_a_roadmap_under_review_still_takes_evidence_of_its_measures_through_the_page(cast: Cast) -> None:
+    roadmap = make_document(cast.s1, DocumentKind.ROADMAP, state=DocState.SUBMITTED)
+    measure = add_measure(roadmap, "Семинар для учителей")
+    client = client_for(cast.sam)
+    html = panel_html(client, roadmap, cast.sam)
+    assert "выполнение мероприятия «Семинар для учителей»" in html
+    assert "сам документ" not in html and 'name="signed"' not in html  # the document itself waits for review
+    url = reverse("plans:attachment_upload", args=[roadmap.pk])
+    assert client.post(url, {"file": upload("фото.png", png_bytes()), "measure": measure.pk}).status_code == 302
+    assert Attachment.objects.get().measure == measure
+    other = add_measure(make_document(cast.s1, DocumentKind.ROADMAP, year=2027))
+    assert client.post(url, {"file": upload("фото.png", png_bytes()), "measure": other.pk}).status_code == 404

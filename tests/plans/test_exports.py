@@ -102,6 +102,15 @@ def test_a_report_lists_the_roadmap_measures_with_their_execution(cast: Cast, ro
     assert "Консультации родителей" in text
 
 
+def test_a_report_prints_the_risk_levels_at_entry_and_exit(cast: Cast) -> None:
+    report = make_document(cast.s1, DocumentKind.REPORT_YEAR)
+    report.content["risks"] = [{"name": "Низкая учебная мотивация", "entry": "высокий", "exit": "средний"}]
+    report.save()
+    text = docx_text(document_docx(report))
+    assert "Фактор риска | На входе | На выходе" in text
+    assert "Низкая учебная мотивация | высокий | средний" in text
+
+
 def test_an_empty_section_says_so_instead_of_vanishing(cast: Cast) -> None:
     document = make_document(cast.s1, DocumentKind.CONCEPT, content={})
     printable = document_printable(document)

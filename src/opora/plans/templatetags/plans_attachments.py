@@ -10,7 +10,7 @@ from django.conf import settings
 
 from opora.plans import selectors
 from opora.plans.attachment_forms import AttachmentForm
-from opora.plans.models import Document
+from opora.plans.models import Document, DocumentKind
 from opora.plans.services import attachments as service
 
 register = template.Library()
@@ -27,13 +27,19 @@ def attachments_panel(context: template.Context, document: Document) -> dict[str
         stash = request.session.get(STASH)
         if stash and stash.get("document") == document.pk:
             refused = request.session.pop(STASH)
+    # Evidence of a roadmap's measures may come at any time, so the roadmap offers its measures.
+    measures = list(document.measures.only("pk", "title")) if document.kind == DocumentKind.ROADMAP else []
+    documents_too = document.state in service.SIGNED_STATES
     only_signed = document.state not in service.EDITABLE
     rows = [{"attachment": a, "may_delete": editor and service.may_delete(user, a)}
             for a in document.attachments.select_related("uploaded_by", "measure")]
     return {
         "rows": rows,
-        "may_upload": editor and document.state in service.SIGNED_STATES,
+        "may_upload": editor and (documents_too or bool(measures)),
+        "documents_too": documents_too,
         "only_signed": only_signed,
+        "measures": measures,
+        "measure": refused.get("measure"),
         "form": AttachmentForm(initial={"signed": only_signed or refused.get("signed", False)}),
         "errors": refused.get("errors", []),
         "max_size": settings.PLANS_ATTACHMENT_MAX_BYTES,

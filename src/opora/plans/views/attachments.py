@@ -116,7 +116,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if errors:
         # Shown next to the form after the redirect, with the user's choice kept.
         request.session[STASH] = {"document": document.pk, "errors": errors,
-                                  "signed": bool(request.POST.get("signed"))}
+                                  "signed": bool(request.POST.get("signed")),
+                                  "measure": form.cleaned_data.get("measure") if form.is_valid() else None}
     return _back(request, document)
 
 
