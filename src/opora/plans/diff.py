@@ -65,24 +65,31 @@ class SectionDiff:
 
 
 def text_runs(old: str, new: str) -> list[Run]:
-    """Word-level diff of two texts as runs; whitespace sticks to the words around it."""
+    """Word-level diff of two texts as runs. Whitespace between two changes joins them, so «одну
+    смену» → «две смены» reads as one deletion and one insertion."""
     a, b = TOKENS.findall(old or ""), TOKENS.findall(new or "")
-    runs: list[Run] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            runs.append(Run("same", "".join(a[i1:i2])))
+    groups: list[list[str]] = []  # [kind, deleted or kept text, inserted text]
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        kept = "".join(a[i1:i2])
+        between = 0 < n < len(opcodes) - 1 and not kept.strip()
+        if op == "equal" and not between:
+            groups.append(["same", kept, ""])
             continue
-        if op in ("delete", "replace"):
-            runs.append(Run("del", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            runs.append(Run("ins", "".join(b[j1:j2])))
-    merged: list[Run] = []
-    for run in runs:
-        if merged and merged[-1].op == run.op:
-            merged[-1] = Run(run.op, merged[-1].text + run.text)
-        elif run.text:
-            merged.append(run)
-    return merged
+        deleted, inserted = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if groups and groups[-1][0] == "change":
+            groups[-1][1] += deleted
+            groups[-1][2] += inserted
+        else:
+            groups.append(["change", deleted, inserted])
+    runs: list[Run] = []
+    for kind, first, second in groups:
+        if kind == "same":
+            runs.append(Run("same", first))
+            continue
+        runs += [Run("del", first)] if first else []
+        runs += [Run("ins", second)] if second else []
+    return runs
 
 
 def _str(value: Any) -> str:

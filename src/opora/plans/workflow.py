@@ -63,7 +63,9 @@ def conflict_message(document: Document) -> str:
 
 def lock(document: Document, lock_version: int) -> Document:
     """The document's row locked for this transaction; Conflict when it moved past `lock_version`."""
-    locked = Document.objects.select_for_update().select_related("school__municipality", "updated_by").get(
+    # Only the document's own row is locked; who changed it is read after the lock is granted (a join
+    # would be evaluated against the snapshot from before the wait).
+    locked = Document.objects.select_for_update(of=("self",)).select_related("school__municipality").get(
         pk=document.pk)
     if locked.lock_version != lock_version:
         raise Conflict(conflict_message(locked))
