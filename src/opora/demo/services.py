@@ -14,6 +14,7 @@ from opora.demo.generator import SIZES, generate
 from opora.demo.identification import IdentificationSummary, identification_load
 from opora.demo.loader import territory_is_empty, territory_load
 from opora.demo.people import demo_people_create
+from opora.demo.plans import PlansSummary, plans_load
 from opora.demo.results_loader import Progress, ResultsSummary, results_load
 from opora.demo.rows import Territory
 
@@ -27,6 +28,7 @@ class DemoLoaded:
     results: ResultsSummary | None  # None: loaded without results
     identification: IdentificationSummary | None = None
     diagnostics: DiagnosticsSummary | None = None  # survey campaigns and risk profiles
+    plans: PlansSummary | None = None  # the calendar of stages and the schools' documents
 
 
 @transaction.atomic
@@ -57,4 +59,6 @@ def demo_load(
     results = results_load(territory, seed=seed, progress=progress) if with_results else None
     identification = identification_load() if with_results else None
     diagnostics = diagnostics_load(seed=seed) if with_results else None
-    return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics)
+    plans = plans_load(seed=seed) if with_results else None
+    return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics,
+                      plans=plans)

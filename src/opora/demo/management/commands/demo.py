@@ -96,6 +96,14 @@ class Command(BaseCommand):
                 % {"campaigns": d.campaigns, "responses": d.responses, "profiles": d.profiles,
                    "verified": d.verified}
             )
+        if loaded.plans is not None and loaded.plans.year:
+            p = loaded.plans
+            self.stdout.write(
+                _("Roadmaps %(year)d: %(stages)d stage dates, %(documents)d documents of %(schools)d schools, "
+                  "%(measures)d roadmap measures.")
+                % {"year": p.year, "stages": p.stages, "documents": p.documents, "schools": len(p.scenarios),
+                   "measures": p.measures}
+            )
         self._print_logins()
 
     def _progress(self, step: str) -> None:
