@@ -111,6 +111,14 @@ def test_a_report_prints_the_risk_levels_at_entry_and_exit(cast: Cast) -> None:
     assert "Низкая учебная мотивация | высокий | средний" in text
 
 
+def test_text_pasted_with_control_characters_still_exports(cast: Cast) -> None:
+    content = {"analysis": "Строка\x0bиз Word\x00", "goals": [{"text": "Цель\x07 1"}], "indicators": None}
+    document = make_document(cast.s1, DocumentKind.CONCEPT, content=content)
+    text = docx_text(document_docx(document))
+    assert "Строка\nиз Word\n" in text and "1. Цель  1" in text  # Word's line break \v starts a new line
+    assert document_pdf(document).startswith(b"%PDF-")
+
+
 def test_an_empty_section_says_so_instead_of_vanishing(cast: Cast) -> None:
     document = make_document(cast.s1, DocumentKind.CONCEPT, content={})
     printable = document_printable(document)

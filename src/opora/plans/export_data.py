@@ -61,6 +61,18 @@ class Printable:
     sections: tuple[PrintSection, ...] = field(default_factory=tuple)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(value: Any) -> str:
+    """Text safe for XML (DOCX) and HTML: pasted control characters (Word's \\v, NUL) dropped."""
+    return _CONTROL.sub(" ", str(value if value is not None else "")).strip()
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> Table:
+    return Table(tuple(headers), tuple(tuple(clean(v) for v in row) for row in rows), tuple(widths))
+
+
 def ru_date(value: date | str | None) -> str:
     """dd.mm.yyyy (the formal Russian way); an unreadable string is shown as typed."""
     if value is None or value == "":
@@ -74,13 +86,13 @@ def ru_date(value: date | str | None) -> str:
 
 
 def paragraphs(text: Any) -> tuple[str, ...]:
-    lines = (line.strip() for line in str(text or "").splitlines())
+    lines = (clean(line) for line in str(text or "").splitlines())
     return tuple(line for line in lines if line)
 
 
 def _value(f: Field, item: dict[str, Any]) -> str:
     raw = item.get(f.key, "")
-    return ru_date(raw) if f.type == "date" else str(raw if raw is not None else "").strip()
+    return ru_date(raw) if f.type == "date" else clean(raw)
 
 
 def _dates(starts: date | str | None, due: date | str | None) -> str:
@@ -94,22 +106,22 @@ def _dates(starts: date | str | None, due: date | str | None) -> str:
 
 def _measure_plan_table(items: Iterable[dict[str, Any]]) -> Table:
     rows = tuple(
-        (str(n), str(m.get("title", "")), _dates(m.get("starts_on"), m.get("due_on")), str(m.get("responsible", "")),
-         str(m.get("indicator", "")), str(m.get("target", "")))
+        (n, m.get("title"), _dates(m.get("starts_on"), m.get("due_on")), m.get("responsible"), m.get("indicator"),
+         m.get("target"))
         for n, m in enumerate(items, start=1))
-    return Table((_("No."), _("Measure"), _("Dates"), _("Responsible"), _("Indicator"), _("Target value")),
-                 rows, (5, 32, 18, 15, 18, 12))
+    return _table((_("No."), _("Measure"), _("Dates"), _("Responsible"), _("Indicator"), _("Target value")),
+                  rows, (5, 32, 18, 15, 18, 12))
 
 
 def _list_block(s: Section, items: list[dict[str, Any]]) -> dict[str, Any]:
     if s.fields == ITEM:
-        return {"items": tuple(text for item in items if (text := str(item.get("text", "")).strip()))}
+        return {"items": tuple(text for item in items if (text := clean(item.get("text", ""))))}
     if s.key == "measures":
         return {"table": _measure_plan_table(items)}
     headers = (_("No."), *(capfirst(str(f.label)) for f in s.fields))
     rows = tuple((str(n), *(_value(f, item) for f in s.fields)) for n, item in enumerate(items, start=1))
     widths = (5, *(30 if f.type == "text" else 15 for f in s.fields))
-    return {"table": Table(headers, rows, widths)}
+    return {"table": _table(headers, rows, widths)}
 
 
 def _measure_dict(m: Measure) -> dict[str, Any]:
@@ -125,8 +137,8 @@ def _report_measures(document: Document) -> Table | None:
         (str(n), m.title, ru_date(m.due_on), m.responsible, str(m.get_status_display()), ru_date(m.done_on),
          m.fact)
         for n, m in enumerate(roadmap.measures.all(), start=1))
-    return Table((_("No."), _("Measure"), _("Deadline"), _("Responsible"), _("Status"), _("Done on"),
-                  _("What was done")), rows, (5, 28, 11, 14, 11, 11, 20))
+    return _table((_("No."), _("Measure"), _("Deadline"), _("Responsible"), _("Status"), _("Done on"),
+                   _("What was done")), rows, (5, 28, 11, 14, 11, 11, 20))
 
 
 RISK_COLUMNS = {"factor": gettext_noop("Risk factor"), "name": gettext_noop("Risk factor"),
@@ -145,8 +157,8 @@ def _risks_table(value: Any) -> Table | None:
     for row in rows:
         keys += [k for k in row if k not in keys]
     headers = tuple(_(RISK_COLUMNS[k]) if k in RISK_COLUMNS else capfirst(k) for k in keys)
-    body = tuple(tuple(str(row.get(k, "") or "") for k in keys) for row in rows)
-    return Table(headers, body, tuple(30 if i == 0 else 15 for i in range(len(keys))))
+    body = [[row.get(k, "") or "" for k in keys] for row in rows]
+    return _table(headers, body, [30 if i == 0 else 15 for i in range(len(keys))])
 
 
 def _section(document: Document, number: int, s: Section) -> PrintSection:
@@ -201,7 +213,7 @@ def document_printable(document: Document) -> Printable:
         place=", ".join(filter(None, (school.municipality.name, school.municipality.region.name))),
         year=document.year,
         kind="" if document.title.lower().startswith(kind.lower()) else kind.upper(),
-        title=capfirst(document.title),
+        title=capfirst(clean(document.title)),
         year_line="" if str(document.year) in document.title else str(document.year),
         state=str(document.get_state_display()),
         status_line=status_line,
