@@ -7,6 +7,7 @@ user may not do (editing without `EDIT_PLANS`) → 403.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from opora.core import access
@@ -118,6 +120,19 @@ def document_new(request: HttpRequest, code: str, year: int, kind: str) -> HttpR
 # --- one document ------------------------------------------------------------------------------
 
 
+RISK_COLUMNS = {"name": gettext_lazy("Risk factor"), "entry": gettext_lazy("At entry"), "exit": gettext_lazy("At exit")}
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A date field's ISO text as a date (the page formats it in Russian); other values as they are."""
+    if field.type == "date" and isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _readonly(document: Document) -> list[dict[str, Any]]:
     content = document.content or {}
     returned = document.returned_sections if document.state == DocState.RETURNED else []
@@ -128,11 +143,12 @@ def _readonly(document: Document) -> list[dict[str, Any]]:
                                  "rows": [], "columns": [], "table": len(s.fields) > 1}
         if s.type == "list":
             items = value if isinstance(value, list) else []
-            entry["rows"] = [[item.get(f.key, "") if isinstance(item, dict) else "" for f in s.fields]
+            entry["rows"] = [[_shown(f, item.get(f.key, "")) if isinstance(item, dict) else "" for f in s.fields]
                              for item in items]
         elif s.type == "risks" and isinstance(value, list) and value and isinstance(value[0], dict):
-            entry["columns"] = list(value[0].keys())
-            entry["rows"] = [[item.get(c, "") for c in entry["columns"]] for item in value if isinstance(item, dict)]
+            keys = list(value[0].keys())
+            entry["columns"] = [RISK_COLUMNS.get(k, k) for k in keys]
+            entry["rows"] = [[item.get(c, "") for c in keys] for item in value if isinstance(item, dict)]
         result.append(entry)
     return result
 
