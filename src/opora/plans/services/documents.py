@@ -176,7 +176,9 @@ def conflict_message(current: Document) -> str:
 def document_save(*, actor: User, document: Document, content: dict[str, Any], lock_version: int) -> Document:
     """Save the text and list sections given (the others keep their values)."""
     _require_edit(actor, document.school)
-    current = Document.objects.select_for_update().select_related("updated_by").get(pk=document.pk)
+    # Lock only the document's row: PostgreSQL refuses FOR UPDATE across the nullable join to
+    # `updated_by`, which is read after the lock is granted.
+    current = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if current.lock_version != lock_version:
         raise Conflict(conflict_message(current))
     if current.state not in EDITABLE_STATES:
