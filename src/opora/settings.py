@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "opora.diagnostics",
     "opora.plans",
     "opora.notifications",
+    "opora.support",
+    "opora.staff",
     "opora.api",
     "opora.demo",
 ]

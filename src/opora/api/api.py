@@ -8,7 +8,20 @@ from ninja import NinjaAPI
 
 from opora.api import errors
 from opora.api.auth import session_auth, token_auth
-from opora.api.routes import fallback, identification, indicators, me, risk_profiles, roadmaps, schools, tokens
+from opora.api.routes import (
+    decisions,
+    events,
+    fallback,
+    identification,
+    indicators,
+    me,
+    practices,
+    risk_profiles,
+    roadmaps,
+    schools,
+    staff,
+    tokens,
+)
 
 api = NinjaAPI(
     title="Opora API",
@@ -29,6 +42,10 @@ api.add_router("/", indicators.router)
 api.add_router("/", identification.router)
 api.add_router("/", risk_profiles.router)
 api.add_router("/", roadmaps.router)
+api.add_router("/", events.router)
+api.add_router("/", decisions.router)
+api.add_router("/", practices.router)
+api.add_router("/", staff.router)
 
 # Add the routers of domain apps above this line: the fallback must stay the last router,
 # since ninja matches the routers in the order they were added.

@@ -48,9 +48,23 @@ class Perm(StrEnum):
     EDIT_PLANS = "edit_plans"  # write and submit the school's documents, report on measures
     REVIEW_PLANS = "review_plans"  # approve or return a submitted document
     MANAGE_STAGES = "manage_stages"  # the calendar of stages (which document is due when)
+    VIEW_SUPPORT = "view_support"  # curators, partners, visits, events, meetings and decisions of the schools
+    MANAGE_SUPPORT = "manage_support"  # assign curators, pair schools (municipality or region)
+    MANAGE_MENTORING = "manage_mentoring"  # pair teachers with mentors
+    RECORD_VISITS = "record_visits"  # visits and consultations, their findings and follow-ups
+    MANAGE_EVENTS = "manage_events"  # the plan of events, invitations, attendance
+    REGISTER_FOR_EVENTS = "register_for_events"  # register the school's participants
+    MANAGE_MEETINGS = "manage_meetings"  # meetings, protocols, decisions and their owners
+    SUBMIT_PRACTICES = "submit_practices"  # describe the school's practice and send it for review
+    REVIEW_PRACTICES = "review_practices"  # publish or return a practice
+    VIEW_STAFF = "view_staff"  # the staff registry by name: only via a school or municipality role
+    MANAGE_STAFF = "manage_staff"  # edit and import the staff registry and vacancies
+    IMPORT_DEFICITS = "import_deficits"  # import professional-deficit diagnostics
+    MANAGE_DEVELOPMENT_PLANS = "manage_development_plans"  # teachers' development plans, courses
 
 
-_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES}
+_READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES,
+         Perm.VIEW_SUPPORT}
 _REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST, Perm.MANAGE_CAMPAIGNS}
 _ADMIN = _READ | {
     Perm.CHANGE_SCHOOL,
@@ -60,21 +74,38 @@ _ADMIN = _READ | {
     Perm.MANAGE_PEOPLE,
 }
 
+# Personal rows of the staff registry: granted here, but reached only through a school or a
+# municipality role (`staff_schools_for`); a region-wide role sees aggregate figures.
+_STAFF_READ = {Perm.VIEW_STAFF}
+_COORDINATION = {Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS, Perm.RECORD_VISITS,
+                 Perm.REVIEW_PRACTICES}
+
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS,
-                                                                Perm.VIEW_PLANS, Perm.MANAGE_STAGES}),
-    Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
-                                                                    Perm.MANAGE_STAGES}),
+                                                                Perm.VIEW_PLANS, Perm.MANAGE_STAGES,
+                                                                Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS,
+                                                                Perm.MANAGE_MEETINGS}),
+    Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | _COORDINATION | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
+                                                                                    Perm.MANAGE_STAGES}),
     Role.MUNICIPAL_COORDINATOR: frozenset(
-        _READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES,
-                 Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.MANAGE_STAGES}),
-    Role.MUNICIPAL_OFFICER: frozenset(_ADMIN),
+        _READ | _COORDINATION | _STAFF_READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES,
+                                               Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.MANAGE_STAGES,
+                                               Perm.MANAGE_MENTORING, Perm.IMPORT_DEFICITS,
+                                               Perm.MANAGE_DEVELOPMENT_PLANS}),
+    Role.MUNICIPAL_OFFICER: frozenset(_ADMIN | _STAFF_READ | {Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS,
+                                                             Perm.MANAGE_STAFF}),
     Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS,
-                                     Perm.VIEW_PLANS, Perm.REVIEW_PLANS}),
-    Role.SCHOOL_HEAD: frozenset(_READ | {Perm.VIEW_PEOPLE, Perm.SELECT_RISK_FACTORS, Perm.VIEW_PLANS,
-                                         Perm.EDIT_PLANS}),
-    Role.TEACHER: frozenset({Perm.VIEW_SCHOOL}),
-    Role.METHODIST: frozenset({Perm.VIEW_SCHOOL}),
+                                     Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.RECORD_VISITS,
+                                     Perm.SUBMIT_PRACTICES}),
+    Role.SCHOOL_HEAD: frozenset(_READ | _STAFF_READ | {Perm.VIEW_PEOPLE, Perm.SELECT_RISK_FACTORS, Perm.VIEW_PLANS,
+                                                       Perm.EDIT_PLANS, Perm.MANAGE_MENTORING,
+                                                       Perm.REGISTER_FOR_EVENTS, Perm.SUBMIT_PRACTICES,
+                                                       Perm.MANAGE_STAFF, Perm.IMPORT_DEFICITS,
+                                                       Perm.MANAGE_DEVELOPMENT_PLANS}),
+    Role.TEACHER: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.SUBMIT_PRACTICES}),
+    Role.METHODIST: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.RECORD_VISITS, Perm.MANAGE_EVENTS,
+                               Perm.REVIEW_PRACTICES, Perm.SUBMIT_PRACTICES, Perm.MANAGE_MENTORING,
+                               Perm.IMPORT_DEFICITS, Perm.MANAGE_DEVELOPMENT_PLANS} | _STAFF_READ),
     Role.OBSERVER: frozenset(_READ | {Perm.VIEW_PLANS}),
 }
 
@@ -200,6 +231,23 @@ def can_on_school(user: User | AnonymousUser, perm: Perm, school: School) -> boo
         if a.scope_level == ScopeLevel.SCHOOL_LIST and any(s.pk == school.pk for s in a.schools.all()):
             return True
     return False
+
+
+def staff_schools_for(user: User | AnonymousUser, perm: Perm = Perm.VIEW_STAFF) -> QuerySet[School]:
+    """Schools whose staff the user may see (or change) by name.
+
+    Personal data stays inside the school and its municipality: only roles held for a school or a
+    municipality count; region-wide roles and curators' lists see aggregate figures only.
+    """
+    if is_superuser(user):
+        return School.objects.all()
+    q = Q(pk__in=[])
+    for a in _granting(user, perm):
+        if a.municipality_id:
+            q |= Q(municipality_id=a.municipality_id)
+        elif a.school_id:
+            q |= Q(pk=a.school_id)
+    return School.objects.filter(q)
 
 
 def member_school_ids(user: User | AnonymousUser) -> list[int] | None:

@@ -3,7 +3,7 @@ of assessment results, in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,6 +17,13 @@ from opora.demo.people import demo_people_create
 from opora.demo.plans import PlansSummary, plans_load
 from opora.demo.results_loader import Progress, ResultsSummary, results_load
 from opora.demo.rows import Territory
+from opora.demo.staff_development import development_demo_load
+from opora.demo.staff_registry import staff_registry_demo_load
+from opora.demo.support_events import events_demo_load
+from opora.demo.support_meetings import meetings_demo_load
+from opora.demo.support_network import network_demo_load
+from opora.demo.support_practices import practices_demo_load
+from opora.demo.support_visits import visits_demo_load
 
 # Sizes that get demo results unless asked not to; the national benchmark makes its own.
 RESULTS_SIZES: tuple[str, ...] = ("tiny", "municipality", "region")
@@ -29,6 +36,8 @@ class DemoLoaded:
     identification: IdentificationSummary | None = None
     diagnostics: DiagnosticsSummary | None = None  # survey campaigns and risk profiles
     plans: PlansSummary | None = None  # the calendar of stages and the schools' documents
+    # Support network and teachers: counts by kind of record (curators, events, decisions …).
+    support: dict[str, int] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -60,5 +69,19 @@ def demo_load(
     identification = identification_load() if with_results else None
     diagnostics = diagnostics_load(seed=seed) if with_results else None
     plans = plans_load(seed=seed) if with_results else None
+    support = support_load(seed=seed) if with_results else {}
     return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics,
-                      plans=plans)
+                      plans=plans, support=support)
+
+
+# In this order: the registry first (mentors, participants and plans are its people), then the
+# network, visits, events, meetings and practices, and the teachers' development last.
+SUPPORT_STEPS = (staff_registry_demo_load, network_demo_load, visits_demo_load, events_demo_load,
+                 meetings_demo_load, practices_demo_load, development_demo_load)
+
+
+def support_load(*, seed: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for step in SUPPORT_STEPS:
+        counts.update(step(seed=seed))
+    return counts

@@ -104,6 +104,11 @@ class Command(BaseCommand):
                 % {"year": p.year, "stages": p.stages, "documents": p.documents, "schools": len(p.scenarios),
                    "measures": p.measures}
             )
+        if loaded.support:
+            self.stdout.write(
+                _("Support and teachers: %(counts)s.")
+                % {"counts": ", ".join(f"{name}: {count}" for name, count in loaded.support.items())}
+            )
         self._print_logins()
 
     def _progress(self, step: str) -> None:

@@ -1,0 +1,5 @@
+"""Решения совещаний (not built yet)."""
+
+from ninja import Router
+
+router = Router(tags=["Решения совещаний"])

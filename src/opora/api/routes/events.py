@@ -1,0 +1,5 @@
+"""Мероприятия (not built yet)."""
+
+from ninja import Router
+
+router = Router(tags=["Мероприятия"])

@@ -1,0 +1,5 @@
+"""Педагоги (not built yet)."""
+
+from ninja import Router
+
+router = Router(tags=["Педагоги"])

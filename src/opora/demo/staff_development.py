@@ -1,0 +1,8 @@
+"""Demo: deficit diagnostics, development plans and courses (not built yet)."""
+
+from __future__ import annotations
+
+
+def development_demo_load(*, seed: int) -> dict[str, int]:
+    """Create the demo's records; returns counts by kind for the summary line."""
+    return {}

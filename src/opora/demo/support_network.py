@@ -1,0 +1,8 @@
+"""Demo: curators, partner schools and mentoring pairs (not built yet)."""
+
+from __future__ import annotations
+
+
+def network_demo_load(*, seed: int) -> dict[str, int]:
+    """Create the demo's records; returns counts by kind for the summary line."""
+    return {}
