@@ -64,3 +64,21 @@ class PracticeFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PracticeTransition(models.Model):
+    """One step of a practice's review: who moved it from which state to which, and why."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=12, choices=PracticeState.choices)
+    to_state = models.CharField(max_length=12, choices=PracticeState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id}: {self.from_state} → {self.to_state}"
