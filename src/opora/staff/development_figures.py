@@ -21,6 +21,7 @@ class DevelopmentFigures:
     with_deficits: int  # of them, with at least one deficit found in the year
     with_plans: int  # of them, with a development plan for the year
     trained: int  # of them, whose plan for the year has every item completed (and at least one item)
+    needs_plan: int = 0  # of them, with a deficit in the year and no plan («нужен ИОМ»)
 
 
 def development_figures(*, school_ids: list[int], year: int) -> dict[int, DevelopmentFigures]:
@@ -40,12 +41,12 @@ def development_figures(*, school_ids: list[int], year: int) -> dict[int, Develo
         .annotate(
             teachers=Count("pk"), diagnosed=Count("pk", filter=Q(d=True)),
             with_deficits=Count("pk", filter=Q(x=True)), with_plans=Count("pk", filter=Q(p=True)),
-            trained=Count("pk", filter=Q(t=True)),
+            trained=Count("pk", filter=Q(t=True)), needs_plan=Count("pk", filter=Q(x=True, p=False)),
         )
     )
     return {
         r["school_id"]: DevelopmentFigures(teachers=r["teachers"], diagnosed=r["diagnosed"],
                                            with_deficits=r["with_deficits"], with_plans=r["with_plans"],
-                                           trained=r["trained"])
+                                           trained=r["trained"], needs_plan=r["needs_plan"])
         for r in rows
     }
