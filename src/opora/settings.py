@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "opora.notifications",
     "opora.support",
     "opora.staff",
+    "opora.programmes",
     "opora.api",
     "opora.demo",
 ]

@@ -14,6 +14,7 @@ from opora.api.routes import (
     fallback,
     identification,
     indicators,
+    kpis,
     me,
     practices,
     risk_profiles,
@@ -46,6 +47,7 @@ api.add_router("/", events.router)
 api.add_router("/", decisions.router)
 api.add_router("/", practices.router)
 api.add_router("/", staff.router)
+api.add_router("/", kpis.router)
 
 # Add the routers of domain apps above this line: the fallback must stay the last router,
 # since ninja matches the routers in the order they were added.

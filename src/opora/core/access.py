@@ -61,6 +61,7 @@ class Perm(StrEnum):
     MANAGE_STAFF = "manage_staff"  # edit and import the staff registry and vacancies
     IMPORT_DEFICITS = "import_deficits"  # import professional-deficit diagnostics
     MANAGE_DEVELOPMENT_PLANS = "manage_development_plans"  # teachers' development plans, courses
+    MANAGE_PROGRAMMES = "manage_programmes"  # municipal/regional programmes, their indicators and targets
 
 
 _READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES,
@@ -78,13 +79,13 @@ _ADMIN = _READ | {
 # municipality role (`staff_schools_for`); a region-wide role sees aggregate figures.
 _STAFF_READ = {Perm.VIEW_STAFF}
 _COORDINATION = {Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS, Perm.RECORD_VISITS,
-                 Perm.REVIEW_PRACTICES}
+                 Perm.REVIEW_PRACTICES, Perm.MANAGE_PROGRAMMES}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS,
                                                                 Perm.VIEW_PLANS, Perm.MANAGE_STAGES,
                                                                 Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS,
-                                                                Perm.MANAGE_MEETINGS}),
+                                                                Perm.MANAGE_MEETINGS, Perm.MANAGE_PROGRAMMES}),
     Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | _COORDINATION | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
                                                                                     Perm.MANAGE_STAGES}),
     Role.MUNICIPAL_COORDINATOR: frozenset(
