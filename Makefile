@@ -58,7 +58,11 @@ worker: install
 /usr/bin/xgettext:
 	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext
 
-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext
+# LibreOffice (no GUI): tests open the exported DOCX reports in it, as their readers do.
+/usr/bin/soffice:
+	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q libreoffice-writer-nogui
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext /usr/bin/soffice
 	$(BIN)/ruff check -q src tests scripts benchmarks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
