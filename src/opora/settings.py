@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "opora.support",
     "opora.staff",
     "opora.programmes",
+    "opora.reports",
+    "opora.public",
     "opora.api",
     "opora.demo",
 ]
