@@ -1,8 +1,8 @@
 from django.urls import path
 
-from opora.support.views.placeholder import placeholder
+from opora.support.views import hub
 
 app_name = "support"
 urlpatterns = [
-    path("", placeholder, name="home"),
+    path("", hub.home, name="home"),
 ]
