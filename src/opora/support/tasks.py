@@ -1,0 +1,30 @@
+"""Background tasks of the support app: an uploaded attendance sheet loaded into an event as a Job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from opora.core.imports.outcome import ImportOutcome, rejected
+from opora.core.imports.tabular import Progress, RowError
+from opora.core.models import User
+from opora.core.tasks import run_import
+from opora.jobs.models import Job
+from opora.support.imports_attendance import attendance_import
+from opora.support.models import Event
+
+
+def _attendance_for_job(job_id: str, *, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
+    job = Job.objects.get(pk=job_id)
+    event = Event.objects.select_related("region", "municipality").filter(pk=job.params.get("event")).first()
+    if event is None:
+        return rejected([RowError(None, "", _("The event no longer exists."))])
+    return attendance_import(actor=actor, event=event, path=path, progress=progress)
+
+
+@task()
+def import_attendance_task(job_id: str) -> None:
+    # run_import checks the file and its author, records the outcome and deletes the upload.
+    run_import(job_id, lambda **kwargs: _attendance_for_job(job_id, **kwargs))
