@@ -187,6 +187,7 @@ def teacher(request: HttpRequest, pk: int) -> HttpResponse:
     plans = list(DevelopmentPlan.objects.filter(staff=staff).prefetch_related("items").order_by("-year"))
     context = {
         "staff": staff, "year": year, "may_manage": may_manage, "plans": plans,
+        "may_see_names": sel.may_see_names(request.user, staff.school),
         "diagnostics": DeficitDiagnostic.objects.filter(staff=staff).order_by("-year", "source", "area"),
         "courses": CourseCompletion.objects.filter(staff=staff).select_related("plan_item__plan"),
         "needs_plan": bool(sel.deficit_areas(staff, year)) and not any(p.year == year for p in plans),
