@@ -99,11 +99,13 @@ def words(q: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem for the SQLite search: long words lose their last two or three letters."""
+    """A crude stem for the SQLite search: a word loses its last letters (one to three, by length)."""
     if len(word) >= 9:
         return word[:-3]
     if len(word) >= 6:
         return word[:-2]
+    if len(word) == 5:
+        return word[:-1]
     return word
 
 
