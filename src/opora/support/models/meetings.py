@@ -65,6 +65,10 @@ class Decision(models.Model):
     owners_text = models.CharField(_("responsible (as in the protocol)"), max_length=1000, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Who closed or cancelled the decision as a whole, and why (the meeting's owner).
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -84,6 +88,7 @@ class DecisionOwner(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="decisions/%Y/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)  # the user's name, sanitised
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
