@@ -190,7 +190,7 @@ def vacancies(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         if request.GET.get("format") == "xlsx":
             names = _subject_names()
-            rows = ([PositionKind(v.position_kind).label, names.get(v.subject, v.subject), v.rate, v.opened_on,
+            rows = ([str(PositionKind(v.position_kind).label), names.get(v.subject, v.subject), v.rate, v.opened_on,
                      v.filled_on] for v in Vacancy.objects.filter(school=school).order_by("opened_on", "pk"))
             return xlsx_response(filename=f"vacancies-{school.code}.xlsx", title=_("Vacancies"),
                                  headers=[_("Position"), _("Subject"), _("Rate"), _("Open since"), _("Filled on")],
