@@ -8,7 +8,6 @@ No right at all → 403; a teacher or plan outside the user's scope → 404.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -192,7 +192,7 @@ def teacher(request: HttpRequest, pk: int) -> HttpResponse:
         "courses": CourseCompletion.objects.filter(staff=staff).select_related("plan_item__plan"),
         "needs_plan": bool(sel.deficit_areas(staff, year)) and not any(p.year == year for p in plans),
         "plan_form": PlanForm(initial={"year": year}) if may_manage else None,
-        "course_form": CourseForm(staff=staff, initial={"completed_on": datetime.date.today()})  # noqa: DTZ011
+        "course_form": CourseForm(staff=staff, initial={"completed_on": timezone.localdate()})
         if may_manage else None,
     }
     return render(request, "staff/development/teacher.html", context)
@@ -241,7 +241,7 @@ def _plan_page(request: HttpRequest, plan: DevelopmentPlan, *, item_form: ItemFo
     if may_manage:
         item_form = item_form or ItemForm(plan=plan)
         course_form = course_form or CourseForm(staff=plan.staff,
-                                                initial={"completed_on": datetime.date.today()})  # noqa: DTZ011
+                                                initial={"completed_on": timezone.localdate()})
     context = {
         "plan": plan, "staff": plan.staff, "items": items, "done": done, "may_manage": may_manage,
         "share": _share(done, len(items)), "areas": sel.deficit_areas(plan.staff, plan.year),
@@ -368,7 +368,7 @@ def item_complete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     form = CompleteForm(request.POST)
     when = None
     if "reopen" not in request.POST:
-        when = (form.cleaned_data.get("completed_on") if form.is_valid() else None) or datetime.date.today()  # noqa: DTZ011
+        when = (form.cleaned_data.get("completed_on") if form.is_valid() else None) or timezone.localdate()
     try:
         services.plan_item_complete(actor=request.user, item=item, completed_on=when)
     except ValidationFailed as error:
