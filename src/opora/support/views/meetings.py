@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core import access
@@ -140,7 +141,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             filename="meetings.xlsx", title=_("Meetings"),
             headers=[_("date"), _("protocol number"), _("meeting"), _("municipality"), _("place"), _("decisions"),
-                     _("open"), _("overdue")],
+                     pgettext("decisions", "open"), _("overdue")],
             rows=([m.held_on, m.number, m.title, m.municipality.name if m.municipality else m.region.name,
                    m.place, m.n_decisions, m.n_open, m.n_overdue] for m in qs.iterator()))
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
