@@ -89,3 +89,16 @@ def target_set(*, actor: User, kpi: ProgrammeKpi, year: int, value: Decimal | No
     if not Decimal(0) <= value <= Decimal(100):
         raise ValidationFailed(_("A target is a percentage from 0 to 100."))
     KpiTarget.objects.update_or_create(kpi=kpi, year=year, defaults={"value": value})
+
+
+@transaction.atomic
+def programme_update(*, actor: User, programme: Programme, title: str, goals: str, tasks: str,
+                     is_public: bool) -> Programme:
+    """Change the programme's title, goals, tasks and whether the public pages show it."""
+    _require_manage(actor, programme.region, programme.municipality)
+    if not title.strip():
+        raise ValidationFailed(_("The programme needs a title."))
+    programme.title, programme.goals, programme.tasks, programme.is_public = title.strip(), goals, tasks, is_public
+    programme.save(update_fields=["title", "goals", "tasks", "is_public", "updated_at"])
+    return programme
+
