@@ -240,3 +240,5 @@ def test_start_page_lists_upcoming_events_of_my_school(cast: Cast) -> None:
     assert upcoming_for(cast.maria, today=TODAY) == [event]
     assert upcoming_for(cast.vera, today=TODAY) == []
     assert Invitation.objects.count() == 1
+    assert "Коуч-сессия о ВСОКО" in client_for(cast.sam).get("/").content.decode()
+    assert "Коуч-сессия о ВСОКО" not in client_for(cast.vera).get("/").content.decode()
