@@ -29,14 +29,6 @@ STATUS_LABELS = {
 }
 
 
-def percent(value: float | None) -> str:
-    """50.0 → «50», 66.67 → «66,7» (Russian decimal comma); None → «—»."""
-    if value is None:
-        return "—"
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 @dataclass(frozen=True)
 class Cell:
     year: int
