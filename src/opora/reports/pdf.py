@@ -4,6 +4,7 @@ Debian ships) through WeasyPrint. Charts are embedded as data: URIs; any other r
 from __future__ import annotations
 
 import base64
+
 from django.template.loader import render_to_string
 
 from opora.reports.data import ReportData

@@ -247,7 +247,8 @@ def identification(scope: Scope, year: int, today: date, facts: Facts) -> Sectio
     section.paragraphs.append(
         _("Identification by the rule set «%(rules)s»; %(state)s.") % {
             "rules": run.rule_set.name,
-            "state": _("the list of the year is approved") if approved else _("the list of the year is not approved yet")})
+            "state": (_("the list of the year is approved") if approved
+                      else _("the list of the year is not approved yet"))})
     table_rows = []
     for flag, label in FLAG_LABELS:
         flagged = [r.school for r in rows if (bool(r.objectivity_signs) if flag == "objectivity_signs"
@@ -456,8 +457,8 @@ def support(scope: Scope, year: int, today: date, facts: Facts) -> Section:
         [_("Events held"), str(event_counts["held"])],
         [_("Events planned"), str(event_counts["planned"])],
         [_("Participants from the schools registered"), str(attendance["n_registered"])],
-        [_("Of them attended"), f"{attendance['n_attended']} ({pct(share(attendance['n_attended'], attendance['n_marked']))}"
-                                f" {_('of those marked')})"],
+        [_("Of them attended"), _("%(n)s (%(share)s of those marked)") % {
+            "n": attendance["n_attended"], "share": pct(share(attendance["n_attended"], attendance["n_marked"]))}],
         [_("Decisions of meetings"), str(d["total"])],
         [_("Of them done"), str(d["done"])],
         [_("Of them overdue"), str(d["overdue"])],

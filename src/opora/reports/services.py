@@ -12,7 +12,7 @@ from opora.core.errors import ValidationFailed
 from opora.core.models import User
 from opora.jobs.services import job_create, job_enqueue
 from opora.reports.data import Progress, Scope, build, check_order, territory_line
-from opora.reports.models import Report, ReportFormat, ScopeKind, YEAR_LIMITS
+from opora.reports.models import YEAR_LIMITS, Report, ReportFormat, ScopeKind
 
 KIND = "report"
 
