@@ -549,7 +549,7 @@ def kpis(scope: Scope, year: int, today: date, facts: Facts) -> Section:
             rows.append([title, pct(r.target), pct(r.fact.value), str(STATUS_LABELS.get(r.status, r.status)), basis])
         section.tables.append((
             f"{programme.title} ({programme.start_year}–{programme.end_year})",
-            Table([_("Indicator"), _("Target"), _("Fact"), _("Status"), _("Counted")], rows, [7, 2, 2, 3, 3])))
+            Table([_("Indicator"), _("Target"), _("Fact"), _("Status"), _("Calculation")], rows, [7, 2, 2, 3, 3])))
     if scope.kind != "region":
         section.paragraphs.append(_("The indicators are computed over all the schools of each programme, not only "
                                     "those of this territory."))

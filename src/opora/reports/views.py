@@ -75,5 +75,5 @@ def export(request: HttpRequest) -> HttpResponse:
              r.created_at.strftime("%d.%m.%Y %H:%M"), str(r.created_by or ""),
              r.job.get_status_display() if r.job else ""] for r in reports_for(request.user)[:5000])
     return xlsx_response(filename="reports.xlsx", title=_("Analytical reports"),
-                         headers=[_("Territory"), _("Name"), _("Year"), _("Format"), _("Ordered"),
+                         headers=[_("Territory level"), _("Territory"), _("Year"), _("Format"), _("Ordered"),
                                   _("Ordered by"), _("Status")], rows=rows)
