@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from opora.core.models import School, User
@@ -171,9 +172,11 @@ def test_indicator_drilldown_lists_hits_and_missing_with_reasons(cast: Cast, pro
     response = client_for(cast.alice).get(drill(cast, "region", "10", year=2026, metric="kpi",
                                                 programme="r10-shnor", kpi="positive_dynamics"))
     notes = {r["school"].code: r["note"] for r in response.context["rows"]}
-    assert notes["1001"] == "counted, meets the indicator"
-    assert notes["1002"] == "counted, does not meet the indicator"
-    assert notes["1003"].startswith("no data: ")
+    with translation.override("ru"):
+        assert notes["1001"] == translation.gettext("counted, meets the indicator")
+        assert notes["1002"] == translation.gettext("counted, does not meet the indicator")
+        reason = translation.gettext("no identification with results dynamics for %(year)d") % {"year": 2026}
+        assert notes["1003"] == translation.gettext("no data: %(reason)s") % {"reason": reason}
 
 
 def test_municipal_drilldown_counts_schools_she_does_not_see(cast: Cast, programme: Any) -> None:

@@ -17,6 +17,7 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opora.core import access
 from opora.core.access import Perm
@@ -400,10 +401,10 @@ METRIC_TITLES = {
     "entered": _("entered the list this year"),
     "left": _("left the list this year"),
     "stayed": _("stayed in the list"),
-    "resilient": _("resilient"),
-    "low_results": _("low results"),
-    "decline_risk": _("risk of declining results"),
-    "objectivity_signs": _("signs of non-objective results"),
+    "resilient": pgettext_lazy("schools", "resilient"),
+    "low_results": pgettext_lazy("schools", "low results"),
+    "decline_risk": pgettext_lazy("schools", "risk of declining results"),
+    "objectivity_signs": pgettext_lazy("schools", "signs of non-objective results"),
     "schools": _("schools of the «500+» cycle this year"),
     "not_started": _("no document this year"),
     "overdue": _("an overdue stage or measure"),
