@@ -15,6 +15,7 @@ from opora.demo.identification import IdentificationSummary, identification_load
 from opora.demo.loader import territory_is_empty, territory_load
 from opora.demo.people import demo_people_create
 from opora.demo.plans import PlansSummary, plans_load
+from opora.demo.programmes import programmes_demo_load
 from opora.demo.results_loader import Progress, ResultsSummary, results_load
 from opora.demo.rows import Territory
 from opora.demo.staff_development import development_demo_load
@@ -75,9 +76,10 @@ def demo_load(
 
 
 # In this order: the registry first (mentors, participants and plans are its people), then the
-# network, visits, events, meetings and practices, and the teachers' development last.
+# network, visits, events, meetings and practices, the teachers' development, and the programme
+# last (its indicators read all of these).
 SUPPORT_STEPS = (staff_registry_demo_load, network_demo_load, visits_demo_load, events_demo_load,
-                 meetings_demo_load, practices_demo_load, development_demo_load)
+                 meetings_demo_load, practices_demo_load, development_demo_load, programmes_demo_load)
 
 
 def support_load(*, seed: int) -> dict[str, int]:

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from opora.staff.models.registry import StaffMember
 
@@ -54,6 +55,8 @@ class DevelopmentPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["staff", "-year"]
         verbose_name = _("development plan")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from opora.core.models import School
 
@@ -58,6 +59,8 @@ class StaffMember(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["school", "full_name", "pk"]
         verbose_name = _("staff member")
@@ -81,6 +84,8 @@ class Vacancy(models.Model):
     opened_on = models.DateField(_("open since"))
     filled_on = models.DateField(_("filled on"), null=True, blank=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["school", "opened_on", "pk"]
         verbose_name = _("vacancy")

@@ -10,11 +10,11 @@
 from opora.support.models.events import Event, EventKind, EventStatus, Invitation, Participant, ParticipantSource
 from opora.support.models.meetings import Decision, DecisionOwner, DecisionStatus, Meeting
 from opora.support.models.network import Curatorship, Mentoring, Partnership
-from opora.support.models.practices import Practice, PracticeFile, PracticeState
+from opora.support.models.practices import Practice, PracticeFile, PracticeState, PracticeTransition
 from opora.support.models.visits import FollowUp, Visit, VisitKind
 
 __all__ = [
     "Curatorship", "Decision", "DecisionOwner", "DecisionStatus", "Event", "EventKind", "EventStatus", "FollowUp",
     "Invitation", "Meeting", "Mentoring", "Participant", "ParticipantSource", "Partnership", "Practice",
-    "PracticeFile", "PracticeState", "Visit", "VisitKind",
+    "PracticeFile", "PracticeState", "PracticeTransition", "Visit", "VisitKind",
 ]

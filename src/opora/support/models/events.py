@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from opora.core.models import Municipality, Region, School
 
@@ -62,6 +63,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name = _("event")

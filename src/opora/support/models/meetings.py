@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from opora.core.models import Municipality, Region, School
 
@@ -40,6 +41,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = _("meeting")
@@ -70,6 +73,8 @@ class Decision(models.Model):
                                   related_name="+")
     note = models.TextField(_("note"), blank=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["meeting", "position", "pk"]
         indexes = [models.Index(fields=["status", "due_on"])]
@@ -93,6 +98,8 @@ class DecisionOwner(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["decision", "school", "user", "pk"]
         indexes = [models.Index(fields=["status", "school"]), models.Index(fields=["status", "user"])]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from opora.core.models import School
 
@@ -31,6 +32,8 @@ class Curatorship(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["school", "-starts_on", "pk"]
         verbose_name = _("curatorship")
@@ -56,6 +59,8 @@ class Partnership(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["school", "-starts_on", "pk"]
         verbose_name = _("partnership")
@@ -84,6 +89,8 @@ class Mentoring(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["-starts_on", "pk"]
         verbose_name = _("mentoring pair")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from opora.core.models import School
 
@@ -36,6 +37,8 @@ class Visit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    history = HistoricalRecords()
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = _("visit")
