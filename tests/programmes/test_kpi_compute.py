@@ -78,3 +78,18 @@ def test_teachers_trained_count_completed_plans_among_plans(cast: Cast) -> None:
 def test_the_first_year_has_no_dynamics_without_its_identification_rows(cast: Cast) -> None:
     r = _by_code(cast, 2025)["positive_dynamics"]
     assert r.fact.value is None and r.status == NO_DATA
+
+
+def test_a_school_added_by_hand_that_was_never_listed_has_no_exit_to_count(cast: Cast) -> None:
+    from opora.programmes.services import programme_create
+    from tests.programmes.builders import year_list
+
+    year_list(cast, 2025, cast.s1)
+    year_list(cast, 2026)
+    programme = programme_create(actor=cast.alice, region=cast.r10, municipality=None, code="manual",
+                                 title="П", start_year=2025, end_year=2026, schools=[cast.s1, cast.s2],
+                                 kpi_codes=("list_exit",))
+    start, later = (kpi_results(programme, year, today=TODAY)[0] for year in (2025, 2026))
+    assert (start.fact.numerator, start.fact.denominator) == (0, 1)  # s1 is on its first list
+    assert (later.fact.numerator, later.fact.denominator) == (1, 1)  # s1 left
+    assert list(later.fact.missing) == [cast.s2.pk]  # s2 was never listed: nothing to leave

@@ -54,8 +54,8 @@ CATALOGUE: dict[str, KpiDefinition] = {d.code: d for d in (
         default_targets=(20, 25, 30)),
     KpiDefinition(
         "list_exit", _("Share of schools that left the list"),
-        _("schools of the programme not on the approved list of the year"),
-        _("schools of the programme, when the year's list is approved"), LIST_AT_START,
+        _("schools of the programme that were on an earlier year's list and are not on this year's"),
+        _("schools of the programme listed in an earlier year, when the year's list is approved"), LIST_AT_START,
         _("approved lists of the years"), sources.list_exit),
     KpiDefinition(
         "documents_on_time", _("Share of schools with documents approved on time"),

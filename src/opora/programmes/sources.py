@@ -70,16 +70,25 @@ def objectivity_signs(schools: list[School], year: int, today: date) -> list[Con
 
 
 def list_exit(schools: list[School], year: int, today: date) -> list[Contribution]:
+    """Left the list: on an approved list of an earlier year and not on this year's. A school never
+    listed before (added to the programme by hand) has nothing to leave: its data is "missing"."""
     regions = {s.municipality.region_id for s in schools}
     lists = dict(YearList.objects.filter(region_id__in=regions, year=year).values_list("region_id", "pk"))
     listed = set(ListEntry.objects.filter(year_list_id__in=lists.values(), school__in=schools)
                  .values_list("school_id", flat=True))
+    earlier = set(ListEntry.objects.filter(year_list__year__lt=year, school__in=schools)
+                  .values_list("school_id", flat=True))
     out = []
     for s in schools:
         if s.municipality.region_id not in lists:
             out.append(Contribution(s.pk, None, None, _("no approved list for %(year)d") % {"year": year}))
+        elif s.pk in listed:
+            out.append(Contribution(s.pk, 0, 1))
+        elif s.pk in earlier:
+            out.append(Contribution(s.pk, 1, 1))
         else:
-            out.append(Contribution(s.pk, 0 if s.pk in listed else 1, 1))
+            out.append(Contribution(s.pk, None, None, _("was not on an approved list before %(year)d")
+                                    % {"year": year}))
     return out
 
 

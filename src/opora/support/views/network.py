@@ -30,6 +30,7 @@ from opora.staff.models import StaffMember
 from opora.support import selectors_network as sel
 from opora.support.forms_network import CuratorForm, EditForm, EndForm, MentoringForm, PartnerForm
 from opora.support.models import Mentoring, Partnership
+from opora.support.selectors_visits import school_visits
 from opora.support.services import network as services
 from opora.support.suggestions import listed_school_ids, school_suggestions
 
@@ -126,6 +127,7 @@ def _school_context(request: HttpRequest, school: School, **forms: Any) -> dict[
         "mentoring": sel.current(Mentoring.objects.filter(mentee__school=school)).count(),
         "listed": school.pk in listed_school_ids({school.municipality.region_id}),
         "today": today,
+        "school_visits": school_visits(user, school)[:5],
     }
     if may_manage:
         context["curator_form"] = forms.get("curator_form") or _curator_form(school)
