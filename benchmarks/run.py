@@ -3,6 +3,7 @@
     make bench                      # or: .venv/bin/python benchmarks/run.py [--size …] [--runs N]
     .venv/bin/python benchmarks/run.py results [--rows N]   # results store: see results.py
     .venv/bin/python benchmarks/run.py identification [--rows N]   # see identification.py
+    .venv/bin/python benchmarks/run.py programmes [--teachers N]   # programme indicators: programmes.py
 
 Uses a fresh SQLite file in a temporary directory, or the database in DATABASE_URL (which must
 be empty: the benchmark refuses to write into a database that already holds schools).
@@ -33,6 +34,13 @@ if __name__ == "__main__" and sys.argv[1:2] == ["identification"]:
     from identification import main as identification_main
 
     sys.exit(identification_main(sys.argv[2:]))
+
+if __name__ == "__main__" and sys.argv[1:2] == ["programmes"]:
+    # `run.py programmes …`: programme indicators and dashboards over a region (benchmarks/programmes.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from programmes import main as programmes_main
+
+    sys.exit(programmes_main(sys.argv[2:]))
 
 # Settings read OPORA_VAR_DIR at import, so both must be set before django.setup().
 _TMP = tempfile.mkdtemp(prefix="opora-bench-")
