@@ -122,7 +122,7 @@ def attendance_import(*, actor: User, event: Event, path: Path, progress: Progre
 def _apply(event: Event, rows: list[_Row]) -> ImportOutcome:
     now = timezone.now()
     existing: dict[tuple[int | None, str], Participant] = {}
-    for p in Participant.objects.select_for_update().filter(event=event):
+    for p in Participant.objects.select_for_update(of=("self",)).filter(event=event).order_by("pk"):
         existing.setdefault((p.school_id, _key(p.full_name)), p)
     outcome = ImportOutcome(rows=len(rows))
     new: list[Participant] = []
