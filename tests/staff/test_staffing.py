@@ -77,7 +77,7 @@ def test_the_home_table_lists_only_schools_in_scope_and_exports_xlsx(cast: Cast,
     _registry_of_s1(cast)
     client = Client()
     client.force_login(cast.vera)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         page = client.get(reverse("staff:home"))
     html = page.content.decode()
     assert page.status_code == 200
@@ -98,7 +98,7 @@ def test_the_home_page_query_count_does_not_grow_with_schools(cast: Cast, django
         make_staff(school, f"Учитель {n}")
     client = Client()
     client.force_login(cast.alice)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("staff:home")).status_code == 200
 
 
