@@ -5,6 +5,7 @@ role's list while a current curatorship covers it, so access follows the record.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,6 +65,28 @@ def curatorship_assign(*, actor: User, school: School, curator: User, starts_on:
     return record
 
 
+PeriodRecord = TypeVar("PeriodRecord", Curatorship, Partnership, Mentoring)
+
+
+def _end_on(record: PeriodRecord, ends_on: date | None, *, already_ended: str) -> PeriodRecord:
+    """Close the record's period (today by default): shared by partnerships and mentoring pairs."""
+    if record.ends_on is not None and record.ends_on <= timezone.localdate():
+        raise ValidationFailed(already_ended)
+    ends_on = ends_on or timezone.localdate()
+    _check_dates(record.starts_on, ends_on)
+    record.ends_on = ends_on
+    record.save(update_fields=["ends_on"])
+    return record
+
+
+def _set_start_and_goals(record: PeriodRecord, starts_on: date, goals: str) -> PeriodRecord:
+    _check_dates(starts_on, record.ends_on)
+    record.starts_on = starts_on
+    record.goals = goals.strip()
+    record.save(update_fields=["starts_on", "goals"])
+    return record
+
+
 @transaction.atomic
 def curatorship_end(*, actor: User, curatorship: Curatorship, ends_on: date | None = None) -> Curatorship:
     """End the curatorship and take the school off the curator's list (unless another current
@@ -90,11 +113,7 @@ def curatorship_end(*, actor: User, curatorship: Curatorship, ends_on: date | No
 @transaction.atomic
 def curatorship_update(*, actor: User, curatorship: Curatorship, starts_on: date, goals: str) -> Curatorship:
     _require_manage(actor, curatorship.school)
-    _check_dates(starts_on, curatorship.ends_on)
-    curatorship.starts_on = starts_on
-    curatorship.goals = goals.strip()
-    curatorship.save(update_fields=["starts_on", "goals"])
-    return curatorship
+    return _set_start_and_goals(curatorship, starts_on, goals)
 
 
 # --- partnership -------------------------------------------------------------------------------
@@ -123,23 +142,13 @@ def partnership_create(*, actor: User, school: School, partner: School, starts_o
 @transaction.atomic
 def partnership_end(*, actor: User, partnership: Partnership, ends_on: date | None = None) -> Partnership:
     _require_manage(actor, partnership.school)
-    if partnership.ends_on is not None and partnership.ends_on <= timezone.localdate():
-        raise ValidationFailed(_("This partnership has already ended."))
-    ends_on = ends_on or timezone.localdate()
-    _check_dates(partnership.starts_on, ends_on)
-    partnership.ends_on = ends_on
-    partnership.save(update_fields=["ends_on"])
-    return partnership
+    return _end_on(partnership, ends_on, already_ended=_("This partnership has already ended."))
 
 
 @transaction.atomic
 def partnership_update(*, actor: User, partnership: Partnership, starts_on: date, goals: str) -> Partnership:
     _require_manage(actor, partnership.school)
-    _check_dates(starts_on, partnership.ends_on)
-    partnership.starts_on = starts_on
-    partnership.goals = goals.strip()
-    partnership.save(update_fields=["starts_on", "goals"])
-    return partnership
+    return _set_start_and_goals(partnership, starts_on, goals)
 
 
 # --- mentoring ---------------------------------------------------------------------------------
@@ -175,20 +184,10 @@ def mentoring_create(*, actor: User, mentor: StaffMember, mentee: StaffMember, s
 @transaction.atomic
 def mentoring_end(*, actor: User, mentoring: Mentoring, ends_on: date | None = None) -> Mentoring:
     _require_mentoring(actor, mentoring.mentee)
-    if mentoring.ends_on is not None and mentoring.ends_on <= timezone.localdate():
-        raise ValidationFailed(_("This mentoring pair has already ended."))
-    ends_on = ends_on or timezone.localdate()
-    _check_dates(mentoring.starts_on, ends_on)
-    mentoring.ends_on = ends_on
-    mentoring.save(update_fields=["ends_on"])
-    return mentoring
+    return _end_on(mentoring, ends_on, already_ended=_("This mentoring pair has already ended."))
 
 
 @transaction.atomic
 def mentoring_update(*, actor: User, mentoring: Mentoring, starts_on: date, goals: str) -> Mentoring:
     _require_mentoring(actor, mentoring.mentee)
-    _check_dates(starts_on, mentoring.ends_on)
-    mentoring.starts_on = starts_on
-    mentoring.goals = goals.strip()
-    mentoring.save(update_fields=["starts_on", "goals"])
-    return mentoring
+    return _set_start_and_goals(mentoring, starts_on, goals)

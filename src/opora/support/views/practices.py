@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.plans.services.attachments import KINDS
 from opora.plans.views.attachments import content_disposition
@@ -177,7 +178,7 @@ def _save_form(request: HttpRequest, practice: Practice | None) -> HttpResponse:
             fields = {"title": d["title"], "problem": d["problem"], "actions": d["actions"],
                       "results": d["results"], "tags": d["tags"], "subjects": d["subjects"],
                       "risk_factors": d["risk_factors"], "is_public": d["is_public"]}
-            try:
+            with form_service_errors(form) as call:
                 if practice is None:
                     practice = service.practice_create(actor=request.user, school=school, **fields)
                     messages.success(request, _("The practice is saved as a draft. Attach files and send it "
@@ -185,12 +186,7 @@ def _save_form(request: HttpRequest, practice: Practice | None) -> HttpResponse:
                 else:
                     practice = service.practice_update(actor=request.user, practice=practice, **fields)
                     messages.success(request, _("Changes saved."))
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
+            if not call.failed:
                 return redirect("practices:detail", pk=practice.pk)
     elif practice is not None:
         form = PracticeForm(schools=schools, initial={

@@ -26,6 +26,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Municipality, School, User
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.support import selectors_visits as selectors
 from opora.support.forms_visits import FollowUpForm, VisitFilterForm, VisitForm
@@ -108,18 +109,14 @@ def _save(request: HttpRequest, form: VisitForm, visit: Visit | None) -> HttpRes
     fields = {"kind": data["kind"], "held_on": data["held_on"], "purpose": data["purpose"],
               "findings": data["findings"], "recommendations": data["recommendations"],
               "participants": list(data["participants"]), "participants_text": data["participants_text"]}
-    try:
+    with form_service_errors(form) as call:
         if visit is None:
             visit = services.visit_create(actor=request.user, school=data["school"], **fields)
             messages.success(request, _("The visit is recorded. Add its follow-up measures below."))
         else:
             visit = services.visit_update(actor=request.user, visit=visit, **fields)
             messages.success(request, _("The visit is saved."))
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            form.add_error(None, message)
+    if call.failed:
         return None
     return redirect("visits:detail", pk=visit.pk)
 
