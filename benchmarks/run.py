@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py results [--rows N]   # results store: see results.py
     .venv/bin/python benchmarks/run.py identification [--rows N]   # see identification.py
     .venv/bin/python benchmarks/run.py programmes [--teachers N]   # programme indicators: programmes.py
+    .venv/bin/python benchmarks/run.py validity [--seeds …]   # identification against known truth: validity.py
 
 Uses a fresh SQLite file in a temporary directory, or the database in DATABASE_URL (which must
 be empty: the benchmark refuses to write into a database that already holds schools).
@@ -34,6 +35,13 @@ if __name__ == "__main__" and sys.argv[1:2] == ["identification"]:
     from identification import main as identification_main
 
     sys.exit(identification_main(sys.argv[2:]))
+
+if __name__ == "__main__" and sys.argv[1:2] == ["validity"]:
+    # `run.py validity …`: identification against synthetic regions with known truth (benchmarks/validity.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from validity import main as validity_main
+
+    sys.exit(validity_main(sys.argv[2:]))
 
 if __name__ == "__main__" and sys.argv[1:2] == ["programmes"]:
     # `run.py programmes …`: programme indicators and dashboards over a region (benchmarks/programmes.py).

@@ -130,7 +130,10 @@ def _nullable(values: np.ndarray, known: np.ndarray) -> pd.Series:
 
 def _works(plan: pd.DataFrame) -> pd.DataFrame:
     n = plan["n"].to_numpy()
-    fail = np.clip(np.round(n * np.clip(plan["f"] + plan["shift"], 0, 1)) + plan["noise"], 0, n).astype(int)
+    # A harder test moves every school by the same amount on the logit scale (a latent shift).
+    f = np.clip(plan["f"].to_numpy(float), 1e-6, 1 - 1e-6)
+    shifted = np.where(plan["shift"] > 0, 1 / (1 + np.exp(-(np.log(f / (1 - f)) + plan["shift"]))), plan["f"])
+    fail = np.clip(np.round(n * np.clip(shifted, 0, 1)) + plan["noise"], 0, n).astype(int)
     high = np.minimum(np.round(n * plan["h"] * np.where(plan["shift"] > 0, 0.6, 1.0)), n - fail).astype(int)
     mark4 = np.round(high * 0.65).astype(int)
     mark5, mark3 = high - mark4, n - fail - high
@@ -179,8 +182,8 @@ def _tasks(works: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_region(*, ordinary: int = 49, seed: int = 4, jump: float = 0.0) -> Region:
-    """The region: `ordinary` ordinary schools plus the named ones. `jump` adds that much to every
-    school's fail share in 2025 (a new, harder test) and cuts the high shares."""
+    """The region: `ordinary` ordinary schools plus the named ones. `jump` moves every school's
+    fail share in 2025 by that much on the logit scale (a new, harder test) and cuts the high shares."""
     rng = np.random.default_rng(seed)
     schools = _schools(ordinary, rng)
     works = _works(_plan(schools, rng, jump))

@@ -33,15 +33,19 @@ def test_the_fit_recovers_the_rule_behind_noiseless_results() -> None:
     assert rule["settlement:village"] == pytest.approx(-4)
     assert fit.reference_levels == {"type": "school", "settlement": "city"}  # the most common levels
     assert fit.schools["residual"].abs().max() == pytest.approx(0, abs=1e-9)
-    assert set(fit.schools["position"]) == {"as_expected"}
+    # Nothing differs beyond the rule: the model places nobody (and says why).
+    assert not fit.signal
+    assert fit.schools["position"].isna().all()
+    assert set(fit.schools["reason"]) == {"no_signal"}
 
 
-def test_the_fit_weights_schools_by_participants() -> None:
-    frame = _region(noise=4.0)
+def test_the_fit_weights_schools_by_what_their_results_tell() -> None:
+    frame = _region(noise=4.0).assign(within_var=400.0)
     fit = expected_results(frame)
     x = np.column_stack([np.ones(len(frame)), frame["swi_composite"], frame["type"] == "gymnasium",
                          frame["settlement"] == "village"]).astype(float)
-    w = frame["participants"].to_numpy(dtype=float)
+    # weight = 1 / (τ² + s²/N): the real differences plus the school's sampling noise
+    w = 1.0 / (fit.tau2 + 400.0 / frame["participants"].to_numpy(dtype=float))
     reference = np.linalg.solve(x.T @ (w[:, None] * x), x.T @ (w * frame["result"].to_numpy()))
     assert fit.coefficients["coefficient"].to_numpy() == pytest.approx(reference)
     unweighted = np.linalg.lstsq(x, frame["result"].to_numpy(), rcond=None)[0]

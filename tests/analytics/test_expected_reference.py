@@ -1,4 +1,5 @@
-"""The expected-result model against a reference fit (statsmodels WLS) on the same data, and its
+"""The expected-result model against reference fits on the same data — statsmodels WLS with the
+model's weights, and statsmodels MixedLM (REML) on the pupil rows behind the school means — and its
 empirical-Bayes part on regions whose real school differences are known."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from opora.analytics.expected import REASON_SMALL_GROUP, expected_results
+from opora.analytics.expected import REASON_NO_SIGNAL, REASON_SMALL_GROUP, expected_results
 
 # The most common level is not the first by name, so a wrong reference level would show.
 TYPES = ["secondary"] * 5 + ["gymnasium", "lyceum", "basic"]
@@ -49,13 +50,16 @@ def _truth(frame: pd.DataFrame) -> pd.Series:
     return _design(frame, {"type": "secondary", "settlement": "town"}).mul(pd.Series(TRUE_BETA)).sum(axis=1)
 
 
-def _reference_fit(frame: pd.DataFrame) -> tuple[sm.regression.linear_model.RegressionResultsWrapper, pd.DataFrame]:
-    """statsmodels WLS with weights N on the schools with at least 10 pupils, reference = the most
-    common level among them."""
+def _reference_fit(frame: pd.DataFrame,
+                   tau2: float = 0.0) -> tuple[sm.regression.linear_model.RegressionResultsWrapper, pd.DataFrame]:
+    """statsmodels WLS with weights 1/(τ² + s²/N) on the schools with at least 10 pupils,
+    reference = the most common level among them."""
     fitted = frame[frame["participants"] >= 10]
     references = {factor: fitted[factor].value_counts().idxmax() for factor in ("type", "settlement")}
     design = _design(frame, references)
-    model = sm.WLS(fitted["result"], design.loc[fitted.index], weights=fitted["participants"]).fit()
+    within = fitted["within_var"] if "within_var" in fitted.columns else PUPIL_VAR
+    weights = 1.0 / (tau2 + within / fitted["participants"])
+    model = sm.WLS(fitted["result"], design.loc[fitted.index], weights=weights).fit()
     return model, design
 
 
@@ -63,7 +67,7 @@ def test_coefficients_and_expected_results_agree_with_statsmodels_wls() -> None:
     frame = _region(seed=1, tau=3.0)
     frame.loc[:4, "participants"] = [3, 5, 7, 9, 9]  # out of the fit, but they still get an expected result
     fit = expected_results(frame)
-    reference, design = _reference_fit(frame)
+    reference, design = _reference_fit(frame, fit.tau2)
 
     assert fit.reference_levels == {"type": "secondary", "settlement": "town"}
     ours = fit.coefficients.set_index("term")["coefficient"]
@@ -87,7 +91,7 @@ def test_a_term_repeating_another_is_dropped_without_changing_the_expected_resul
     others = frame["settlement"].replace("village", "city")
     frame["settlement"] = np.where(frame["type"] == "gymnasium", "village", others)
     fit = expected_results(frame)
-    reference, _ = _reference_fit(frame)  # statsmodels solves the rank-deficient fit by pseudo-inverse
+    reference, _ = _reference_fit(frame, fit.tau2)  # statsmodels solves the rank-deficient fit by pseudo-inverse
     assert fit.dropped_terms == ("settlement:village",)
     assert fit.schools["expected"].to_numpy() == pytest.approx(reference.fittedvalues.to_numpy(), rel=1e-8)
 
@@ -95,11 +99,16 @@ def test_a_term_repeating_another_is_dropped_without_changing_the_expected_resul
 def test_the_pooled_within_variance_is_the_wls_scale_when_schools_are_the_same_size() -> None:
     frame = _region(seed=3, tau=3.0, within_var=False).assign(participants=50)
     fit = expected_results(frame)
-    reference, _ = _reference_fit(frame)
-    # With one size, noise and real differences cannot be told apart: all spread counts as noise.
+    reference, _ = _reference_fit(frame.assign(within_var=1.0))
+    # With one size and no pupils' variance, noise and real differences cannot be told apart: all
+    # spread counts as noise, and the model says it can place nobody rather than placing everyone
+    # 'as expected'.
     assert fit.within_var == pytest.approx(reference.scale, rel=1e-8)
     assert fit.tau2 == pytest.approx(0.0, abs=1e-8)
-    assert set(fit.schools["position"]) == {"as_expected"}
+    assert not fit.signal
+    assert fit.schools["position"].isna().all()
+    assert set(fit.schools["reason"]) == {REASON_NO_SIGNAL}
+    assert fit.schools["residual"].abs().max() > 0  # the raw residuals stay for the page
 
 
 def _with_twins(raw: float) -> pd.DataFrame:
@@ -117,14 +126,9 @@ def test_a_large_school_with_a_real_difference_is_placed_and_a_small_one_is_shru
                                                                                         position: str) -> None:
     frame = _with_twins(raw)
     fit = expected_results(frame)
-    reference, _ = _reference_fit(frame)
     out = fit.schools.set_index("school_code")
-
-    # τ² by the method of moments on the reference residuals: the spread beyond the sampling noise.
-    p = len(reference.params)
-    moments = (reference.resid**2).sum() / (reference.nobs - p) - (PUPIL_VAR / frame["participants"]).mean()
-    assert fit.tau2 == pytest.approx(moments, rel=1e-8)
-    assert fit.tau2 == pytest.approx(9.0, rel=0.35)  # and it finds the real differences of the data
+    assert fit.signal and fit.q_p < 1e-6
+    assert fit.tau2 == pytest.approx(9.0, rel=0.35)  # REML finds the real differences of the data
 
     large, small = out.loc["large"], out.loc["small"]
     assert large["residual"] == pytest.approx(small["residual"])
@@ -140,31 +144,64 @@ def test_a_large_school_with_a_real_difference_is_placed_and_a_small_one_is_shru
         assert school["high"] - school["shrunk"] == pytest.approx(half)
 
 
-def _false_calls(seeds: range, within_var: bool) -> tuple[int, int, float]:
-    """Schools called above or below, schools judged, and the share a plain z-test would call, over
-    regions where every difference between schools is noise."""
-    called = judged = 0
+def _false_calls(seeds: range, within_var: bool) -> tuple[int, int, int, float]:
+    """Schools called above or below, schools placed, schools fitted, and the share a plain
+    z-test would call, over regions where every difference between schools is noise."""
+    called = placed = fitted = 0
     plain = []
     for seed in seeds:
         frame = _region(seed, tau=0.0, within_var=within_var)
-        out = expected_results(frame).schools
+        fit = expected_results(frame)
+        out = fit.schools
         called += int(out["position"].isin(["above", "below"]).sum())
-        judged += int(out["position"].notna().sum())
+        placed += int(out["position"].notna().sum())
+        fitted += fit.schools_fitted
         plain.append((out["residual"].abs() > 1.96 * np.sqrt(PUPIL_VAR / frame["participants"])).mean())
-    return called, judged, float(np.mean(plain))
+    return called, placed, fitted, float(np.mean(plain))
 
 
 def test_when_schools_differ_only_by_noise_nobody_is_called_above_or_below() -> None:
-    # In about half of such regions the residuals spread no more than the sampling noise explains.
     fit = expected_results(_region(seed=3, tau=0.0))
-    assert fit.tau2 == 0.0
-    assert set(fit.schools["position"]) == {"as_expected"}
-    assert (fit.schools["shrunk"] == 0).all() and (fit.schools["reliability"] == 0).all()
+    assert not fit.signal and fit.q_p >= 0.05
+    assert fit.schools["position"].isna().all()  # not 'as expected': the model cannot tell
+    assert set(fit.schools["reason"]) == {REASON_NO_SIGNAL}
 
-    called, judged, plain = _false_calls(range(10), within_var=True)
-    assert judged == 3000
+    called, placed, fitted, plain = _false_calls(range(10), within_var=True)
+    assert fitted == 3000
     assert plain == pytest.approx(0.05, abs=0.01)  # a plain z-test would call one school in twenty
-    assert called <= 0.001 * judged
+    assert called <= 0.001 * fitted
+    assert placed <= 0.2 * fitted  # the heterogeneity test finds a signal in about one region of twenty
     # Without the pupils' variance it is estimated from the residuals: noisier, still rare calls.
-    called, judged, _ = _false_calls(range(10), within_var=False)
-    assert called <= 0.005 * judged
+    called, _placed, fitted, _ = _false_calls(range(10), within_var=False)
+    assert called <= 0.005 * fitted
+
+
+def _pupils(seed: int, schools: int = 120, tau: float = 4.0) -> pd.DataFrame:
+    """Pupil rows: each school's pupils score x·β + u + ε with u ~ N(0, τ²), ε ~ N(0, 400)."""
+    rng = np.random.default_rng(seed + 1000)  # not _region's stream: the effects must not follow the SWI
+    frame = _region(seed, schools=schools, tau=0.0).assign(participants=rng.integers(12, 90, schools))
+    effect = rng.normal(0, tau, schools)
+    rows = frame.loc[frame.index.repeat(frame["participants"])].reset_index(drop=True)
+    rows["u"] = np.repeat(effect, frame["participants"])
+    rows["score"] = _truth(rows) + rows["u"] + rng.normal(0, 20, len(rows))
+    return rows
+
+
+def test_on_pupil_rows_it_agrees_with_a_statsmodels_mixedlm_reml_fit() -> None:
+    pupils = _pupils(seed=5)
+    means = pupils.groupby("school_code").agg(
+        result=("score", "mean"), participants=("score", "size"), within_var=("score", "var"),
+        swi_composite=("swi_composite", "first"), type=("type", "first"), settlement=("settlement", "first"),
+    ).reset_index()
+    fit = expected_results(means)
+    references = fit.reference_levels
+    design = _design(pupils, references)
+    mixed = sm.MixedLM(pupils["score"], design, groups=pupils["school_code"]).fit(reml=True)
+    tau2_reference = float(mixed.cov_re.iloc[0, 0])
+    assert fit.tau2 == pytest.approx(tau2_reference, rel=0.15)
+    ours = fit.coefficients.set_index("term")["coefficient"]
+    assert ours.to_numpy() == pytest.approx(mixed.fe_params[ours.index].to_numpy(), abs=0.5)
+    blups = pd.Series({k: float(v.iloc[0]) for k, v in mixed.random_effects.items()})
+    shrunk = fit.schools.set_index("school_code")["shrunk"].reindex(blups.index)
+    assert np.corrcoef(shrunk, blups)[0, 1] > 0.99
+    assert (shrunk - blups).abs().median() < 0.5  # points on a 0–100 scale

@@ -14,7 +14,7 @@ from opora.analytics.rules import RuleParams
 from .identify_data import Region, build_region
 
 # Three regions unlike each other: sizes, seeds, a region-wide jump, one too small for the model.
-REGIONS = {"r1": {"seed": 4}, "r2": {"seed": 11, "ordinary": 30, "jump": 0.08}, "r3": {"seed": 23, "ordinary": 3}}
+REGIONS = {"r1": {"seed": 4}, "r2": {"seed": 11, "ordinary": 30, "jump": 0.6}, "r3": {"seed": 23, "ordinary": 3}}
 
 
 def _prefixed(region: Region, prefix: str) -> Region:

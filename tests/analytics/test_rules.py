@@ -11,8 +11,6 @@ from opora.analytics.rules import (
     DEFAULT_RULE_SETS,
     RuleParams,
     decide,
-    decline_risk,
-    dynamics,
     federal_scores,
     federal_selection,
     inclusion,
@@ -22,6 +20,7 @@ from opora.analytics.rules import (
     stable_years,
     typology,
 )
+from opora.analytics.school_change import decline_risk, dynamics
 
 Y = 2025
 
@@ -216,10 +215,13 @@ def _school(shares: tuple[float, float, float], n: int = 50, code: str = "x") ->
 def test_decline_risk_two_years_of_rising_fails_against_a_flat_region() -> None:
     works = frame(_flat_region() + _school((0.04, 0.16, 0.28)))
     result = decline_risk(works, pd.Index(["x", "r0"]), Y, RuleParams())
-    assert result.schools.set_index("school_code")["decline_risk"].to_dict() == {"x": True, "r0": False}
+    schools = result.schools.set_index("school_code")
+    assert schools["decline_risk"].to_dict() == {"x": True, "r0": False}
+    # 24 points beyond the region's 12 in 950 (x is part of the region)
+    assert schools.loc["x", "two_years"] and schools.loc["x", "rise"] == pytest.approx(0.24 - 12 / 950)
     flagged = result.detail.iloc[0]
     assert (flagged["school_code"], flagged["procedure"], flagged["subject"]) == ("x", "vpr", "ru")
-    assert flagged["two_years"] and flagged["change_now"] > 0.10
+    assert flagged["change_now"] > 0.10
 
 
 def test_decline_risk_is_relative_to_the_region() -> None:
@@ -231,9 +233,10 @@ def test_decline_risk_by_trend_crossing_the_bar_next_year() -> None:
     # steps of 5 and 10 points: not two years of ≥ 10, but the line reaches 32% next year from 25% now
     works = frame(_flat_region() + _school((0.10, 0.15, 0.25), n=100) + _school((0.10, 0.12, 0.14), code="slow"))
     result = decline_risk(works, pd.Index(["x", "slow"]), Y, RuleParams())
-    assert result.schools.set_index("school_code")["decline_risk"].to_dict() == {"x": True, "slow": False}
+    schools = result.schools.set_index("school_code")
+    assert schools["decline_risk"].to_dict() == {"x": True, "slow": False}
+    assert schools.loc["x", "trend"]
     flagged = result.detail.iloc[0]
-    assert flagged["trend"] and not flagged["two_years"]
     # region 105/1050, 111/1050, 122/1050 (x and slow are in it): x on this year's footing
     # 10% + 1.62%, 15% + 1.05%, 25% → mean 17.56% + 2 × slope 6.69%
     assert flagged["projected"] == pytest.approx(0.3094, abs=1e-4)

@@ -1,22 +1,27 @@
 """Expected result (METHODS.md §4, our method): a school's result against schools in a like
-context. Weighted least squares of the school result on the SWI composite, school type and
-settlement; the residual is shrunk towards zero by its reliability (empirical Bayes) so that
-small schools are not flagged by noise, and shown with a 95% interval.
+context. A regression of the school result on the SWI composite, school type and settlement; the
+residual is shrunk towards zero by its reliability (empirical Bayes) so that small schools are not
+flagged by noise, and shown with a 95% interval.
 
 The model, for school i with N_i participants:
 
-    y_i = x_i·β + u_i + e_i,   u_i ~ (0, τ²) the school's real difference,
-                               e_i ~ (0, σ²_i), σ²_i = s²_i / N_i the sampling noise of its mean.
+    y_i = x_i·β + u_i + e_i,   u_i ~ N(0, τ²) the school's real difference,
+                               e_i ~ N(0, σ²_i), σ²_i = s²_i / N_i the sampling noise of its mean,
 
-β is fitted by WLS with weights N_i. The residual r_i = y_i − ŷ_i estimates u_i + e_i;
-τ² = max(0, Σr²/(n − p) − mean σ²_i) (method of moments: the spread of residuals beyond what
-sampling noise explains; n − p corrects for the fitted terms). The reliability
-λ_i = τ² / (τ² + σ²_i), the shrunk residual λ_i·r_i and its interval λ_i·r_i ± z·√(λ_i·σ²_i) are
-the posterior mean and the normal posterior interval of u_i given r_i (posterior variance
-τ²σ²_i/(τ² + σ²_i) = λ_i·σ²_i). The interval treats β and τ² as known: with dozens of schools per
-region their uncertainty is small beside a school's own noise, and the shrinkage already makes
-the call conservative — a school is 'above' only when r_i/σ_i > z/√λ_i, stricter than a plain
-z-test, the more so the smaller the school.
+s²_i the within-school variance of the pupils' results (from pupil rows, or for aggregates from
+their mark distribution, score sd or score distribution: the caller passes `within_var`). τ² is
+estimated by restricted maximum likelihood (REML, the standard for this random-effects model:
+Fay–Herriot / meta-analysis) and β by generalised least squares with weights 1/(τ² + σ²_i), so a
+school weighs by how much it really tells. The reliability λ_i = τ²/(τ² + σ²_i), the shrunk
+residual λ_i·r_i and its interval λ_i·r_i ± z·√(λ_i·σ²_i) are the posterior mean and the normal
+posterior interval of u_i given r_i. The interval treats β and τ² as known: with dozens of schools
+per region their uncertainty is small beside a school's own noise.
+
+Whether the schools differ at all beyond sampling noise is tested first (Cochran's Q of the fit
+at τ² = 0 against χ² with n − p degrees of freedom, at `signal_alpha`). When they do not, every
+difference is noise: no school is placed (position NA, reason 'no_signal', the raw residual
+kept) and `ExpectedFit.signal` is False, so the caller says so instead of showing a column of
+zeros as results.
 
 Positions are on the scale of the result: for a fail share 'above' means more failures than
 expected (the caller reads it as worse).
@@ -33,6 +38,7 @@ import pandas as pd
 REASON_NO_RESULT = "no_result"
 REASON_NO_SWI = "no_swi"
 REASON_SMALL_GROUP = "small_group"
+REASON_NO_SIGNAL = "no_signal"  # the schools differ by no more than sampling noise: nobody is placed
 POSITIONS = ("above", "as_expected", "below")
 INTERCEPT = "intercept"
 SWI = "swi_composite"
@@ -46,6 +52,7 @@ class ExpectedConfig:
     factors: tuple[str, ...] = ("type", "settlement")  # categorical columns, one dummy per non-reference level
     min_participants: int = 10  # the small-group rule: fewer pupils are not judged
     z: float = 1.96  # 95% interval
+    signal_alpha: float = 0.05  # the heterogeneity test: below this p-value the schools differ
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,8 @@ class ExpectedFit:
     per dummy ('type', 'gymnasium'); `reference_levels` are the levels the dummies compare with;
     `dropped_terms` had no variance or repeated other terms. `within_var` is the pooled s² used
     for schools without their own (NaN if every school had one), `tau2` the between-school
-    variance, `schools_fitted` the n of the fit."""
+    variance (REML), `schools_fitted` the n of the fit; `q`, `q_df`, `q_p` Cochran's test of
+    between-school differences and `signal` whether it found them."""
 
     schools: pd.DataFrame
     coefficients: pd.DataFrame
@@ -68,6 +76,10 @@ class ExpectedFit:
     within_var: float
     tau2: float
     schools_fitted: int
+    q: float = float("nan")
+    q_df: int = 0
+    q_p: float = float("nan")
+    signal: bool = True
 
 
 def _reference(levels: pd.Series) -> str:
@@ -177,7 +189,22 @@ def expected_results(schools: pd.DataFrame, config: ExpectedConfig | None = None
         raise ValueError(f"Too few schools to fit the expected result: {int(fit.sum())} usable, "
                          f"at least {params + 2} needed.")
     x_fit = design[fit].to_numpy()[:, kept]
-    beta = np.linalg.lstsq(x_fit * weights[:, None], frame.loc[fit, "y"].to_numpy() * weights, rcond=None)[0]
+    y_fit = frame.loc[fit, "y"].to_numpy()
+    n_fit = frame.loc[fit, "n"].to_numpy()
+    # The within-school variance: the schools' own, a missing one by the median of those known,
+    # or (none known) estimated from how the residuals of a first WLS fit spread with size.
+    own = frame["own_var"]
+    if own[fit].notna().any():
+        pooled = float(own[fit].median()) if own[fit].isna().any() else np.nan
+    else:
+        first = np.linalg.lstsq(x_fit * weights[:, None], y_fit * weights, rcond=None)[0]
+        pooled = _pooled_within_var(y_fit - x_fit @ first, n_fit, params)
+    sampling_var = (own.fillna(pooled) / frame["n"]).where(fit)
+    v_fit = sampling_var[fit].to_numpy()
+    tau2 = reml_tau2(y_fit, x_fit, v_fit)
+    beta = _gls(y_fit, x_fit, tau2 + v_fit)
+    q, q_p = heterogeneity(y_fit, x_fit, v_fit)
+    signal = bool(q_p < config.signal_alpha) and tau2 > 0
 
     known = frame["swi"].notna()
     for factor in config.factors:
@@ -188,17 +215,14 @@ def expected_results(schools: pd.DataFrame, config: ExpectedConfig | None = None
     # A perfect fit leaves residuals of float noise (1e-14); they must not read as 'below'.
     residual = residual.mask(residual.abs() <= _NOISE * max(1.0, float(frame.loc[fit, "y"].abs().max())), 0.0)
 
-    r_fit = residual[fit].to_numpy()
-    n_fit = frame.loc[fit, "n"].to_numpy()
-    needs_pool = frame.loc[fit, "own_var"].isna().any()
-    pooled = _pooled_within_var(r_fit, n_fit, params) if needs_pool else np.nan
-    sampling_var = (frame["own_var"].fillna(pooled) / frame["n"]).where(fit)
-    tau2 = max(0.0, float((r_fit**2).sum() / (len(r_fit) - params) - sampling_var[fit].mean()))
     total = tau2 + sampling_var
     reliability = (tau2 / total).where(total > 0, 1.0).where(fit)
     shrunk = reliability * residual
     half = config.z * np.sqrt(reliability * sampling_var)
     low, high = shrunk - half, shrunk + half
+    if not signal:
+        reason = np.where(reason == "", REASON_NO_SIGNAL, reason)
+        low = high = shrunk = reliability = pd.Series(np.nan, index=frame.index)
 
     out = pd.DataFrame({
         "school_code": frame["school_code"],
@@ -218,4 +242,52 @@ def expected_results(schools: pd.DataFrame, config: ExpectedConfig | None = None
         for j, b in zip(kept, beta, strict=True)])
     return ExpectedFit(schools=out, coefficients=coefficients, reference_levels=references,
                        dropped_terms=tuple(dropped), within_var=pooled, tau2=tau2,
-                       schools_fitted=int(fit.sum()))
+                       schools_fitted=int(fit.sum()), q=q, q_df=int(fit.sum()) - params, q_p=q_p, signal=signal)
+
+
+def _gls(y: np.ndarray, x: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """β of y on x with weights 1/variance."""
+    w = 1.0 / np.maximum(variance, _NOISE)
+    return np.linalg.lstsq(x * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
+
+
+def _restricted_nll(tau2: float, y: np.ndarray, x: np.ndarray, v: np.ndarray) -> float:
+    """−2 × the restricted log-likelihood of y = xβ + u + e (up to a constant)."""
+    total = np.maximum(tau2 + v, _NOISE)
+    w = 1.0 / total
+    xtwx = x.T @ (x * w[:, None])
+    beta = np.linalg.lstsq(xtwx, x.T @ (w * y), rcond=None)[0]
+    r = y - x @ beta
+    sign, logdet = np.linalg.slogdet(xtwx)
+    return float(np.log(total).sum() + (logdet if sign > 0 else 0.0) + (w * r**2).sum())
+
+
+def reml_tau2(y: np.ndarray, x: np.ndarray, v: np.ndarray) -> float:
+    """The REML estimate of the between-school variance τ² given the sampling variances `v`
+    (a bounded one-dimensional search; 0 when the likelihood is largest there)."""
+    from scipy.optimize import minimize_scalar
+
+    spread = float(np.var(y)) if len(y) > 1 else 0.0
+    if spread <= 0:
+        return 0.0
+    upper = 4.0 * spread + float(np.max(v, initial=0.0))
+    found = minimize_scalar(_restricted_nll, bounds=(0.0, upper), args=(y, x, v), method="bounded",
+                            options={"xatol": spread * 1e-8})
+    tau2 = float(found.x)
+    if _restricted_nll(0.0, y, x, v) <= _restricted_nll(tau2, y, x, v):
+        return 0.0
+    return tau2
+
+
+def heterogeneity(y: np.ndarray, x: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Cochran's Q of the fit with sampling noise alone (τ² = 0) and its χ² p-value: a small
+    p-value says the schools differ by more than their sampling noise."""
+    from scipy.stats import chi2
+
+    df = len(y) - x.shape[1]
+    if df <= 0:
+        return float("nan"), 1.0
+    w = 1.0 / np.maximum(v, _NOISE)
+    r = y - x @ _gls(y, x, v)
+    q = float((w * r**2).sum())
+    return q, float(chi2.sf(q, df))

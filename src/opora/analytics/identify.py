@@ -11,7 +11,7 @@ schools. Quality index and groups use only works with N ≥ min_participants, li
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from opora.analytics.expected import ExpectedConfig, expected_results
+from opora.analytics.judgeability import inventory, not_assessed, rule_warnings, run_warnings
 from opora.analytics.objectivity import ObjectivityConfig, objectivity_signs
 from opora.analytics.quality import quality_groups, quality_index
 from opora.analytics.rules import (
@@ -30,26 +31,26 @@ from opora.analytics.rules import (
     Selection,
     counted,
     decide,
-    decline_risk,
-    dynamics,
     inclusion,
     score,
     stable_context,
     stable_years,
     typology,
 )
+from opora.analytics.school_change import decline_risk, dynamics
+from opora.analytics.spread import with_score_sd
 from opora.analytics.swi import SwiResult, social_wellbeing
 
 IDENTIFY_COLUMNS = [
     "school_code", "swi", "swi_stanine", "adverse_context", "result", "expected", "residual", "residual_low",
     "residual_high", "reliability", "position", "typology", "resilient", "quality_index", "quality_group",
     "low_results", "low_score", "decline_risk", "dynamics", "objectivity_index", "objectivity_signs", "repeated",
-    "exit", "included", "stable_years", "stable_thresholds", "stable_context",
+    "exit", "included", "stable_years", "stable_thresholds", "stable_context", "not_assessed_reason",
 ]
 REASON_NOT_FITTED = "not_fitted"  # too few schools (or no usable school) for the expected-result model
 PERTURBATION = (0.9, 1.1)
 RULE_COLUMNS = ["school_code", "procedure", "year", "subject", "grade", "core", "participants", "mark2", "mark3",
-                "mark4", "mark5", "fail_count", "high_count", "fail_share", "high_share", "mean_pct"]
+                "mark4", "mark5", "fail_count", "high_count", "fail_share", "high_share", "mean_pct", "pct_sd"]
 _FLIP = {"above": "below", "below": "above", "as_expected": "as_expected"}
 
 
@@ -58,11 +59,14 @@ class Identification:
     """`schools`: IDENTIFY_COLUMNS, one row per school of the population in its order;
     `evidence`: school_code → flag → {"value", "rule", numbers…}; `population`: the numbers
     shared by every school (SWI population, expected-result fit, quality centroids, regional
-    objectivity numbers, region dynamics, selection summary, params)."""
+    objectivity numbers, region dynamics, selection summary, params, warnings); `warnings`: what the
+    rule set could not judge on these data (judgeability.py; with many populations each warning
+    names its population)."""
 
     schools: pd.DataFrame
     evidence: dict[str, dict[str, Any]]
     population: dict[str, Any]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -135,11 +139,10 @@ def _measure(works: pd.DataFrame, quality: pd.DataFrame, year: int, params: Rule
     """school_code, result, participants, within_var for the expected-result model, and its
     orientation (+1: higher is better)."""
     if params.expected_measure == "quality_index":
-        frame = quality.rename(columns={"quality_index": "result", "quality_participants": "participants"})
-        # Pupils' variance of a score in [0, 1] with mean q is at most q(1 − q) (Bhatia–Davis): the works
-        # carry no pupil spread, and the bound errs towards calling fewer schools above or below.
-        return frame.assign(within_var=frame["result"] * (1 - frame["result"]))[
-            ["school_code", "result", "participants", "within_var"]], 1
+        # The pupils' spread pooled over the works (pupil rows, or estimated for aggregates: spread.py).
+        frame = quality.rename(columns={"quality_index": "result", "quality_participants": "participants",
+                                        "quality_within_var": "within_var"})
+        return frame[["school_code", "result", "participants", "within_var"]], 1
     core = counted(works[(works["year"] == year) & works["core"].astype(bool)], params.min_participants)
     g = core.groupby("school_code", as_index=False)[["participants", "fail_count"]].sum()
     p = g["fail_count"] / g["participants"]
@@ -189,7 +192,8 @@ def _expected(base: pd.DataFrame, params: RuleParams) -> tuple[pd.DataFrame, dic
     out["expected_reason"] = s["reason"].fillna("").to_numpy()
     info = {"measure": params.expected_measure, "reason": "", "coefficients": fit.coefficients,
             "reference_levels": fit.reference_levels, "dropped_terms": list(fit.dropped_terms),
-            "within_var": fit.within_var, "tau2": fit.tau2, "schools_fitted": fit.schools_fitted}
+            "within_var": fit.within_var, "tau2": fit.tau2, "schools_fitted": fit.schools_fitted,
+            "signal": fit.signal, "q": fit.q, "q_df": fit.q_df, "q_p": fit.q_p}
     return out, info
 
 
@@ -247,7 +251,8 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     pop_of = pd.Series(schools[POPULATION].to_numpy(), index=codes) if POPULATION in schools.columns else None
     pops = None if pop_of is None else pop_of.to_numpy()
     history = _history(history)
-    full, works = _scope(works, codes, params, pop_of)
+    loaded = works
+    full, works = _scope(with_score_sd(works, pop_of), codes, params, pop_of)
     big = counted(works, params.min_participants)
     out = pd.DataFrame({"school_code": codes.to_numpy(dtype=object)})
 
@@ -306,6 +311,9 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     out["stable_years"] = stable_years(codes, out["included"], history, year, pop_of).to_numpy()
     out["stable_context"] = stable_context(out["low_results"], out["position"]).to_numpy()
 
+    reasons = not_assessed(loaded, codes, year, params, out["reason"],
+                           out["school_code"].isin(set(passports["school_code"])))
+    out["not_assessed_reason"] = reasons.to_numpy()
     frame = out.rename(columns={"swi_composite": "swi"})
     frame["swi_stanine"] = frame["swi_stanine"].astype("Int64")
     frame["quality_group"] = frame["quality_group"].astype("Int64")
@@ -317,9 +325,11 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
 
     evidence = _evidence(frame, listed, selection, perturbed, decline, dyn, objectivity.signs, big, year, params,
                          pops)
+    warnings = _warnings(loaded, passports, codes, year, params, pops, expected_info, objectivity.region,
+                         out["not_assessed_reason"])
     if pops is None:
         population = jsonable({
-            "year": year, "schools": len(codes), "params": params.to_dict(),
+            "year": year, "schools": len(codes), "params": params.to_dict(), "warnings": warnings,
             "swi": swi_population, "expected": expected_info, "quality_groups": qg.groups,
             "objectivity": objectivity.region, "dynamics": dyn.summary, "selection": selection.summary,
             "decline_risk": {"years": decline.summary.get("years"), "schools": int(out["decline_risk"].sum())},
@@ -327,7 +337,29 @@ def identify(works: pd.DataFrame, tasks: pd.DataFrame | None, schools: pd.DataFr
     else:
         population = _populations(pops, out, params, year, swi_population, expected_info, qg.groups,
                                   objectivity.region, dyn, selection, decline)
-    return Identification(schools=result, evidence=evidence, population=population)
+        for name, part in population.items():
+            part["warnings"] = jsonable([{k: v for k, v in w.items() if k != "population"} for w in warnings
+                                         if str(w.get("population")) == name])
+    return Identification(schools=result, evidence=evidence, population=population, warnings=jsonable(warnings))
+
+
+def _warnings(works: pd.DataFrame, passports: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams,
+              pops: np.ndarray | None, expected: dict[Any, Any], objectivity: dict[Any, Any],
+              reasons: pd.Series) -> list[dict[str, Any]]:
+    """The run's warnings (judgeability.py), per population when there are several."""
+    if pops is None:
+        inv = inventory(works, passports, codes, year, params)
+        return rule_warnings(params, inv, year) + run_warnings(expected, objectivity.get("marks", {}), reasons)
+    out: list[dict[str, Any]] = []
+    keys, names = pd.factorize(pops)
+    for i, name in enumerate(names):
+        mine = codes[keys == i]
+        inv = inventory(works, passports, mine, year, params)
+        part = rule_warnings(params, inv, year) + run_warnings(
+            expected.get(name, {}), objectivity.get(name, {}).get("marks", {}),
+            pd.Series(np.asarray(reasons)[keys == i]))
+        out.extend({**w, "population": str(name)} for w in part)
+    return out
 
 
 def _populations(pops: np.ndarray, out: pd.DataFrame, params: RuleParams, year: int, swi: dict[Any, pd.DataFrame],
@@ -338,7 +370,7 @@ def _populations(pops: np.ndarray, out: pd.DataFrame, params: RuleParams, year: 
     sizes = np.bincount(codes, minlength=len(names))
     low = np.bincount(codes, weights=out["low_results"].to_numpy(float), minlength=len(names))
     risk = np.bincount(codes, weights=out["decline_risk"].to_numpy(float), minlength=len(names))
-    dynamics_by = dyn.summary.get("populations", {})
+    dynamics_by = {str(k): v for k, v in dyn.summary.get("populations", {}).items()}
     selection_by = selection.summary.get("populations")
     result = {}
     for i, name in enumerate(names):
@@ -346,7 +378,7 @@ def _populations(pops: np.ndarray, out: pd.DataFrame, params: RuleParams, year: 
             "year": year, "schools": int(sizes[i]), "params": params.to_dict(),
             "swi": swi.get(name, pd.DataFrame()), "expected": expected.get(name, {}),
             "quality_groups": groups[groups[POPULATION] == name].drop(columns=POPULATION),
-            "objectivity": objectivity.get(name, {}), "dynamics": dynamics_by.get(name, {}),
+            "objectivity": objectivity.get(name, {}), "dynamics": dynamics_by.get(str(name), {}),
             "selection": selection_by.get(name, {}) if selection_by is not None else {"selected": int(low[i])},
             "decline_risk": {"years": decline.summary.get("years"), "schools": int(risk[i])},
         })
@@ -385,7 +417,9 @@ def _evidence(frame: pd.DataFrame, listed: pd.DataFrame, selection: Selection, p
     swi = params.swi
     dyn_numbers = {c: _values(dyn.schools[c]) if c in dyn.schools.columns else [None] * n
                    for c in ("fail_before", "fail_now", "participants_before", "participants_now", "change",
-                             "region_change", "relative_change", "se")}
+                             "region_change", "relative_change", "logit_change", "z", "bar")}
+    decline_numbers = {c: _values(decline.schools[c]) for c in ("rise", "projected", "z_before", "z_now",
+                                                                "z_two_years", "two_years", "trend")}
     present = signs[signs["status"] == "present"]
     present_rows = _by_school(present, ["sign", "procedure", "subject", "grade", "numbers"])
     decline_works = _by_school(decline.detail, [c for c in decline.detail.columns if c != "school_code"])
@@ -416,9 +450,11 @@ def _evidence(frame: pd.DataFrame, listed: pd.DataFrame, selection: Selection, p
             **{c: col[c] for c in ("share2", "share3", "share4", "share5")}, reason=col["group_reason"]),
         "decline_risk": _flag(
             {"decline_bar": params.decline_bar, "fail_bar": params.fail_bar,
-             "min_participants": params.min_participants, "years": decline.summary.get("years")},
-            col["decline_risk"], works=[decline_works.get(c, []) for c in codes]),
-        "dynamics": _flag({"min_participants": params.min_participants, "z": Z95, "subjects": "core"},
+             "min_participants": params.min_participants, "years": decline.summary.get("years"),
+             "false_positive_rate": params.decline_fpr, "bar": decline.summary.get("bar")},
+            col["decline_risk"], works=[decline_works.get(c, []) for c in codes], **decline_numbers),
+        "dynamics": _flag({"min_participants": params.min_participants, "false_positive_rate": params.dynamics_fpr,
+                           "scale": "logit", "subjects": "core"},
                           col["dynamics"], **dyn_numbers),
         "objectivity": _flag(
             {"weights": params.objectivity.get("weights")}, col["objectivity_index"],

@@ -33,7 +33,7 @@ MARKS = ("mark2", "mark3", "mark4", "mark5")
 SHARES = ("share2", "share3", "share4", "share5")
 _MARK_VALUES = np.array([2.0, 3.0, 4.0, 5.0])
 
-QUALITY_INDEX_COLUMNS = ["school_code", "quality_index", "quality_participants"]
+QUALITY_INDEX_COLUMNS = ["school_code", "quality_index", "quality_participants", "quality_within_var"]
 QUALITY_SCHOOL_COLUMNS = ["school_code", "quality_group", *SHARES, "mean_mark", "participants", "reason"]
 QUALITY_GROUP_COLUMNS = ["group", "schools", *SHARES, "mean_mark"]
 _REQUIRED = ["school_code", "procedure", "year", "grade", "core"]
@@ -75,18 +75,27 @@ def _all_schools(works: pd.DataFrame) -> pd.Index:
 
 def quality_index(works: pd.DataFrame, selection: Mapping[str, Sequence[int]] | None, year: int) -> pd.DataFrame:
     """QUALITY_INDEX_COLUMNS for every school in `works`: quality_index (0–1, NaN without a
-    mean_pct in the selected works) and quality_participants (the N it is weighted over)."""
+    mean_pct in the selected works), quality_participants (the N it is weighted over) and
+    quality_within_var, the pupils' variance of the score share pooled over those works,
+    Σ N·(pct_sd/100)² / Σ N (NaN where no work carries pct_sd), so that the index's sampling
+    variance is quality_within_var / quality_participants."""
     rows = _selected(works, selection, year, ["participants", "mean_pct"])
     pct = pd.to_numeric(rows["mean_pct"], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(rows["participants"], errors="coerce").to_numpy(dtype=float)
     usable = ~np.isnan(pct) & (n > 0)
+    sd = (pd.to_numeric(rows["pct_sd"], errors="coerce").to_numpy(dtype=float) if "pct_sd" in rows.columns
+          else np.full(len(rows), np.nan)) / 100.0
+    spread = usable & ~np.isnan(sd)
     parts = pd.DataFrame({"school_code": rows["school_code"].to_numpy(),
                           "weighted": np.where(usable, n * pct / 100.0, 0.0),
-                          "n": np.where(usable, n, 0.0)})
-    sums = parts.groupby("school_code")[["weighted", "n"]].sum().reindex(_all_schools(works), fill_value=0.0)
+                          "n": np.where(usable, n, 0.0),
+                          "var": np.where(spread, n * sd**2, 0.0), "var_n": np.where(spread, n, 0.0)})
+    sums = parts.groupby("school_code")[["weighted", "n", "var", "var_n"]].sum().reindex(
+        _all_schools(works), fill_value=0.0)
     out = pd.DataFrame({
         "quality_index": (sums["weighted"] / sums["n"]).where(sums["n"] > 0),
         "quality_participants": sums["n"].round().astype("int64"),
+        "quality_within_var": (sums["var"] / sums["var_n"]).where(sums["var_n"] > 0),
     })
     return out.reset_index()[QUALITY_INDEX_COLUMNS]
 

@@ -12,9 +12,8 @@ Choices of ours, where the methods leave room:
   (rank − ½)/n with ties sharing their rank, oriented so that worse is higher; the composite is
   the weighted mean of the percentiles the school has. "share" selects the round(share × n)
   worst composites (schools tied with the last one selected are all selected).
-- Changes are measured against the region's change for the same works, so a new, harder test
-  that moves every school moves nobody's verdict (decline risk and dynamics); the decline trend
-  must also rise beyond its binomial noise, so a school idling just under the bar is not at risk.
+- Changes (decline risk and dynamics) are judged against the region's own schools: see
+  `school_change.py`.
 - Thresholds are perturbed ×0.9 / ×1.1 to test a verdict's stability; the quality rule's
   low_groups, a whole number, moves by one group instead.
 - A selection is split into `score` (numbers independent of the thresholds, computed once) and
@@ -88,6 +87,12 @@ def _int(name: str, value: Any, low: int, high: int | None = None) -> int:
 def _share(name: str, value: Any, *, zero: bool = False) -> float:
     if not _is_number(value) or not (0 <= float(value) <= 1) or (not zero and float(value) == 0):
         raise ValueError(f"{name}: must be a number in {'[0, 1]' if zero else '(0, 1]'}")
+    return float(value)
+
+
+def _rate(name: str, value: Any) -> float:
+    if not _is_number(value) or not (0 < float(value) <= 0.5):
+        raise ValueError(f"{name}: must be a share in (0, 0.5]")
     return float(value)
 
 
@@ -178,6 +183,9 @@ class RuleParams:
     swi: dict[str, Any] = field(default_factory=_swi_default)
     expected_measure: str = "quality_index"
     decline_bar: float = 0.10
+    # Shares of ordinary schools marked by chance (school_change.py): improved or declined, at decline risk.
+    dynamics_fpr: float = 0.03
+    decline_fpr: float = 0.01
     objectivity: dict[str, Any] = field(default_factory=lambda: ObjectivityConfig().to_dict())
 
     def __post_init__(self) -> None:
@@ -199,6 +207,8 @@ class RuleParams:
             "swi": _swi(self.swi),
             "expected_measure": _choice("expected_measure", self.expected_measure, MEASURES),
             "decline_bar": _share("decline_bar", self.decline_bar),
+            "dynamics_fpr": _rate("dynamics_fpr", self.dynamics_fpr),
+            "decline_fpr": _rate("decline_fpr", self.decline_fpr),
             "objectivity": _objectivity_dict(self.objectivity),
         }
         checked["low_groups"] = _int("low_groups", self.low_groups, 1, checked["k"])
@@ -524,119 +534,6 @@ def select(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams, 
            groups: pd.DataFrame | None = None) -> Selection:
     """The selection of `params.kind`."""
     return decide(score(works, codes, year, params, history=history, objectivity=objectivity, groups=groups), params)
-
-
-# --- Decline risk and dynamics (§5, "for every rule set") ----------------------------------------
-
-
-def decline_risk(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams) -> Selection:
-    """Per work with N ≥ min_participants in each of year − 2, year − 1 and year: the fail-share
-    change minus the region's change for the same work ≥ decline_bar in both steps
-    ("two_years"), or a line through the three years' shares — each put on this year's regional
-    footing (share − (region's share that year − region's share now)) — rising beyond its
-    binomial noise (slope > Z95 × its standard error, so a school idling just under the bar is
-    not at risk) and projecting ≥ fail_bar next year while the share is below it now ("trend").
-    `schools`: school_code, decline_risk, works (the number of works checked);
-    `detail`: the flagged works with their shares per year, changes, projection and reason."""
-    years = [year - 2, year - 1, year]
-    scope = works[works["year"].isin(years)]
-    keys = _region_keys(scope)
-    w = counted(scope, params.min_participants)[list(dict.fromkeys([*SCHOOL_WORK, *keys, "participants",
-                                                                     "fail_share"]))]
-    w = w.merge(region_shares(scope)[[*keys, "region_fail_share"]], on=keys, how="left")
-    w = w.drop(columns=[POPULATION], errors="ignore")
-    wide = w.set_index([*SCHOOL_WORK, "year"]).unstack("year")
-    out = _frame(codes)
-    if wide.empty or not all(y in wide["fail_share"].columns for y in years):
-        return Selection(schools=out.assign(decline_risk=False, works=0), detail=pd.DataFrame(), summary={})
-    wide = wide.dropna(subset=[("fail_share", y) for y in years])
-    p = {y: wide[("fail_share", y)] for y in years}
-    r = {y: wide[("region_fail_share", y)] for y in years}
-    step_now = (p[year] - p[year - 1]) - (r[year] - r[year - 1])
-    step_before = (p[year - 1] - p[year - 2]) - (r[year - 1] - r[year - 2])
-    two_years = (step_now >= params.decline_bar - _EPS) & (step_before >= params.decline_bar - _EPS)
-    adjusted = {y: p[y] - (r[y] - r[year]) for y in years}
-    slope = (adjusted[year] - adjusted[year - 2]) / 2
-    n = {y: wide[("participants", y)] for y in years}
-    slope_se = np.sqrt(p[year - 2] * (1 - p[year - 2]) / n[year - 2] + p[year] * (1 - p[year]) / n[year]) / 2
-    projected = (adjusted[year - 2] + adjusted[year - 1] + adjusted[year]) / 3 + 2 * slope
-    trend = (projected >= params.fail_bar - _EPS) & (p[year] < params.fail_bar - _EPS) & (slope > Z95 * slope_se)
-    flagged = two_years | trend
-    detail = pd.DataFrame({
-        **{f"participants_{i}": wide[("participants", y)].astype(int) for i, y in zip("abc", years, strict=True)},
-        **{f"fail_share_{i}": p[y] for i, y in zip("abc", years, strict=True)},
-        **{f"region_fail_share_{i}": r[y] for i, y in zip("abc", years, strict=True)},
-        "change_before": step_before, "change_now": step_now, "slope": slope, "slope_se": slope_se,
-        "projected": projected,
-        "two_years": two_years, "trend": trend,
-    })[flagged].reset_index()
-    detail.columns = [str(c) if not isinstance(c, tuple) else str(c[0]) for c in detail.columns]
-    detail["school_code"] = detail["school_code"].astype(str)
-    codes = pd.Index(out["school_code"])
-    checked = wide.reset_index().astype({"school_code": str}).groupby("school_code").size()
-    out["works"] = _align(checked, codes, 0).astype(int)
-    out["decline_risk"] = out["school_code"].isin(set(detail["school_code"])).to_numpy()
-    return Selection(schools=out, detail=detail, summary={"years": years})
-
-
-def dynamics(works: pd.DataFrame, codes: pd.Index, year: int, params: RuleParams) -> Selection:
-    """Pooled core fail share in `year` against year − 1 over the same works (each with N ≥
-    min_participants in both years), minus the change the region shows on those works with the
-    school's own mix of pupils. improved/declined when beyond Z95 × the binomial standard error
-    of the change (Agresti–Caffo: one fail and one pass added per year, so a share of 0 still has
-    noise); stable otherwise; NA without such works.
-    `schools`: school_code, dynamics, fail_before, fail_now, participants_before, participants_now,
-    change, region_change, relative_change, se."""
-    scope = works[works["year"].isin([year - 1, year]) & works["core"].astype(bool)]
-    w = counted(scope, params.min_participants)
-    w = w[w.groupby(SCHOOL_WORK, observed=True)["year"].transform("nunique") == 2]
-    keys = _region_keys(scope)
-    w = w.merge(region_shares(scope)[[*keys, "region_fail_share"]], on=keys, how="left")
-    w = w.assign(_expected=w["participants"] * w["region_fail_share"])
-    g = w.groupby(["school_code", "year"])[["participants", "fail_count", "_expected"]].sum().unstack("year")
-    out = _frame(codes)
-    if g.empty or g.shape[1] < 6:
-        return Selection(schools=out.assign(dynamics=pd.Series(pd.NA, index=out.index, dtype="string")),
-                         detail=pd.DataFrame(), summary={})
-    n0, n1 = g[("participants", year - 1)], g[("participants", year)]
-    k0, k1 = g[("fail_count", year - 1)], g[("fail_count", year)]
-    p0, p1 = k0 / n0, k1 / n1
-    a0, a1 = (k0 + 1) / (n0 + 2), (k1 + 1) / (n1 + 2)
-    numbers = pd.DataFrame({
-        "participants_before": n0.astype(int), "participants_now": n1.astype(int),
-        "fail_before": p0, "fail_now": p1, "change": p1 - p0,
-        "region_change": g[("_expected", year)] / n1 - g[("_expected", year - 1)] / n0,
-        "se": np.sqrt(a0 * (1 - a0) / (n0 + 2) + a1 * (1 - a1) / (n1 + 2)),
-    })
-    numbers["relative_change"] = numbers["change"] - numbers["region_change"]
-    numbers["dynamics"] = np.select([numbers["relative_change"] < -Z95 * numbers["se"],
-                                     numbers["relative_change"] > Z95 * numbers["se"]],
-                                    ["improved", "declined"], "stable")
-    numbers.columns.name = None
-    numbers.index = numbers.index.astype(str)
-    position = numbers.index.get_indexer(pd.Index(out["school_code"]))
-    found = position >= 0
-    for column in numbers.columns:
-        values = numbers[column].to_numpy()[position]
-        out[column] = values if found.all() else np.where(found, values, None if column == "dynamics" else np.nan)
-    out["dynamics"] = out["dynamics"].astype("string")
-    if POPULATION in scope.columns:
-        summary = {"populations": {pop: _region_fail(part, year) for pop, part in
-                                   scope.groupby(POPULATION, sort=False, observed=True)}}
-    else:
-        summary = _region_fail(scope, year)
-    return Selection(schools=out, detail=pd.DataFrame(), summary=summary)
-
-
-def _region_fail(scope: pd.DataFrame, year: int) -> dict[str, float | None]:
-    region = scope.groupby("year")[["fail_count", "participants"]].sum()
-    return {"region_fail_before": _ratio(region, year - 1), "region_fail_now": _ratio(region, year)}
-
-
-def _ratio(sums: pd.DataFrame, year: int) -> float | None:
-    if year not in sums.index or not sums.loc[year, "participants"]:
-        return None
-    return float(sums.loc[year, "fail_count"] / sums.loc[year, "participants"])
 
 
 # --- Typology, inclusion, stability --------------------------------------------------------------

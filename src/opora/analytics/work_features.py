@@ -25,14 +25,18 @@ from ibis import _
 from opora.analytics.indicators import GROUP_KEYS, WORK_KEYS, _sql_list, scored
 
 BOUNDARY_COLUMNS = ["b3_at", "b3_below", "b4_at", "b4_below", "b5_at", "b5_below"]
+ABOVE_COLUMNS = ["b3_above", "b4_above", "b5_above"]  # one point above each boundary
 PUPIL_FEATURE_COLUMNS = [
     *GROUP_KEYS, "score_kind", "participants", "mark2", "mark3", "mark4", "mark5",
     "fail_count", "high_count", "fail_share", "high_share", "mean_pct", "mean_mark",
-    "lowered", "confirmed", "raised", "journal_n", "journal_gap2", *BOUNDARY_COLUMNS,
+    "lowered", "confirmed", "raised", "journal_n", "journal_gap2", *BOUNDARY_COLUMNS, "pct_sd", *ABOVE_COLUMNS,
 ]
 WORK_FEATURE_COLUMNS = [*GROUP_KEYS, "source", "core", *PUPIL_FEATURE_COLUMNS[len(GROUP_KEYS):]]
+# Score-distribution columns: from pupil rows, or from aggregates that carry a distribution of
+# primary scores (pct_sd also from a standard deviation); NA otherwise.
+DISTRIBUTION_COLUMNS = [*BOUNDARY_COLUMNS, *ABOVE_COLUMNS]
 # Columns only pupil rows can give: NA in works built from aggregates.
-PUPIL_ONLY_COLUMNS = ["journal_n", "journal_gap2", *BOUNDARY_COLUMNS]
+PUPIL_ONLY_COLUMNS = ["journal_n", "journal_gap2", *DISTRIBUTION_COLUMNS]
 _JOURNAL_COUNTS = ["lowered", "confirmed", "raised", "journal_gap2"]
 NULLABLE_COUNT_COLUMNS = [*_JOURNAL_COUNTS[:3], *PUPIL_ONLY_COLUMNS]
 _MARKS = (3, 4, 5)
@@ -42,8 +46,10 @@ def work_features(results: ir.Table, scales: ir.Table) -> ir.Table:
     """Per school × work features (PUPIL_FEATURE_COLUMNS) from pupil rows and their scales.
 
     lowered/confirmed/raised and journal_gap2 are null when no pupil has both a result mark and a
-    journal mark (journal_n = 0). bN_at / bN_below count pupils whose primary score equals the
-    mark-N boundary / the boundary − 1; null for test-score works and when the boundary is unset.
+    journal mark (journal_n = 0). bN_at / bN_below / bN_above count pupils whose primary score
+    equals the mark-N boundary / the boundary − 1 / the boundary + 1; null for test-score works and
+    when the boundary is unset. pct_sd: the pupils' standard deviation of the primary score as a
+    percentage of the maximum (sample sd; null for a single pupil).
     """
     t = scored(results, scales)
     has_journal = t.mark_.notnull() & t.journal_mark.notnull()
@@ -53,6 +59,7 @@ def work_features(results: ir.Table, scales: ir.Table) -> ir.Table:
         edge = t[f"mark{m}_from"]
         boundary[f"b{m}_at"] = t.primary_score.count(where=t.primary_score == edge)
         boundary[f"b{m}_below"] = t.primary_score.count(where=t.primary_score == edge - 1)
+        boundary[f"b{m}_above"] = t.primary_score.count(where=t.primary_score == edge + 1)
         boundary[f"_b{m}"] = edge.arbitrary()
     g = t.group_by(GROUP_KEYS).aggregate(
         score_kind=t.score_kind.arbitrary(),
@@ -64,6 +71,7 @@ def work_features(results: ir.Table, scales: ir.Table) -> ir.Table:
         fail_count=t.fail.count(where=t.fail),
         high_count=t.high.count(where=t.high),
         pct_sum=t.pct.sum(),
+        pct_sd=t.pct.std(how="sample") * 100.0,
         mean_mark=t.mark_.mean(),
         journal_n=t.mark_.count(where=has_journal),
         lowered=t.mark_.count(where=has_journal & (t.mark_ < t.journal_mark)),
@@ -77,7 +85,7 @@ def work_features(results: ir.Table, scales: ir.Table) -> ir.Table:
     nulled = {c: ibis.ifelse(no_journal, ibis.null("int64"), g[c]) for c in _JOURNAL_COUNTS}
     for m in _MARKS:
         unknown = (g.score_kind == "test_score") | g[f"_b{m}"].isnull()
-        for c in (f"b{m}_at", f"b{m}_below"):
+        for c in (f"b{m}_at", f"b{m}_below", f"b{m}_above"):
             nulled[c] = ibis.ifelse(unknown, ibis.null("int64"), g[c])
     out = g.mutate(
         fail_share=g.fail_count / n, high_share=g.high_count / n, mean_pct=g.pct_sum * 100.0 / n, **nulled
@@ -100,13 +108,13 @@ def bare_sql_work_features(paths: Sequence[str], scales: str = "scales") -> str:
     names a relation with SCALES_SCHEMA's columns."""
     boundary_sums = ",\n    ".join(
         f"count(*) FILTER (WHERE p = b{m}) AS b{m}_at, count(*) FILTER (WHERE p = b{m} - 1) AS b{m}_below, "
-        f"any_value(b{m}) AS k{m}"
+        f"count(*) FILTER (WHERE p = b{m} + 1) AS b{m}_above, any_value(b{m}) AS k{m}"
         for m in _MARKS
     )
     boundary_out = ", ".join(
         f"CASE WHEN kind <> 'test_score' AND k{m} IS NOT NULL THEN b{m}_{side} END AS b{m}_{side}"
         for m in _MARKS
-        for side in ("at", "below")
+        for side in ("at", "below", "above")
     )
     return f"""
 WITH r AS (
@@ -127,7 +135,7 @@ WITH r AS (
     count(*) FILTER (WHERE m = 4) AS mark4, count(*) FILTER (WHERE m = 5) AS mark5,
     count(*) FILTER (WHERE CASE WHEN by_test THEN ts < min_score ELSE m = 2 END) AS f,
     count(*) FILTER (WHERE CASE WHEN by_test THEN ts >= high_bar ELSE m >= 4 END) AS h,
-    sum(pct) AS pct_sum, avg(m) AS mean_mark,
+    sum(pct) AS pct_sum, stddev_samp(pct) * 100 AS pct_sd, avg(m) AS mean_mark,
     count(*) FILTER (WHERE m IS NOT NULL AND j IS NOT NULL) AS jn,
     count(*) FILTER (WHERE m < j) AS lowered, count(*) FILTER (WHERE m = j) AS confirmed,
     count(*) FILTER (WHERE m > j) AS raised, count(*) FILTER (WHERE abs(m - j) >= 2) AS gap2,
@@ -139,7 +147,7 @@ SELECT school_code, procedure, year, subject, grade, kind AS score_kind, n AS pa
   pct_sum * 100 / n AS mean_pct, mean_mark,
   CASE WHEN jn > 0 THEN lowered END AS lowered, CASE WHEN jn > 0 THEN confirmed END AS confirmed,
   CASE WHEN jn > 0 THEN raised END AS raised, jn AS journal_n, CASE WHEN jn > 0 THEN gap2 END AS journal_gap2,
-  {boundary_out}
+  pct_sd, {boundary_out}
 FROM g
 """
 
@@ -185,13 +193,15 @@ def pandas_work_features(df: pd.DataFrame, scales_df: pd.DataFrame) -> pd.DataFr
         "gap2": has_journal & ((mark - journal).abs() >= 2),
         **{f"b{m}_at": primary == r[f"mark{m}_from"] for m in _MARKS},
         **{f"b{m}_below": primary == r[f"mark{m}_from"] - 1 for m in _MARKS},
+        **{f"b{m}_above": primary == r[f"mark{m}_from"] + 1 for m in _MARKS},
     })
     sums = ["mark2", "mark3", "mark4", "mark5", "f", "h", "pct", "jn", "lowered", "confirmed", "raised", "gap2",
-            *BOUNDARY_COLUMNS]
+            *BOUNDARY_COLUMNS, *ABOVE_COLUMNS]
     grouped = work.groupby(GROUP_KEYS, sort=False, observed=True)
     g = grouped[sums].sum()
     g["participants"] = grouped.size()
     g["mean_mark"] = grouped["mark"].mean()
+    g["pct_sd"] = grouped["pct"].std(ddof=1) * 100
     g = g.reset_index()
     kinds = scales_df[[*WORK_KEYS, "score_kind", "mark3_from", "mark4_from", "mark5_from"]]
     g = g.merge(kinds, on=WORK_KEYS, how="left")
@@ -204,6 +214,6 @@ def pandas_work_features(df: pd.DataFrame, scales_df: pd.DataFrame) -> pd.DataFr
         out[column] = out[column].astype("Int64").where(out["journal_n"] > 0)
     for m in _MARKS:
         known = (out["score_kind"] != "test_score") & out[f"mark{m}_from"].notna()
-        for column in (f"b{m}_at", f"b{m}_below"):
+        for column in (f"b{m}_at", f"b{m}_below", f"b{m}_above"):
             out[column] = out[column].astype("Int64").where(known)
     return out[PUPIL_FEATURE_COLUMNS]

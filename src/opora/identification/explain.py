@@ -107,7 +107,7 @@ LABELS: dict[str, Promise] = {
     "adverse_stanines": gettext_lazy("stanines counted as adverse context"),
     "measure": gettext_lazy("result measure"),
     "factors": gettext_lazy("taken into account"),
-    "z": gettext_lazy("interval width, z"),
+    "z": gettext_lazy("z, in standard deviations"),
     "decline_bar": gettext_lazy("rise of the fail share counted as negative"),
     # numbers
     "score": gettext_lazy("score of the rule"),
@@ -170,8 +170,8 @@ LABELS: dict[str, Promise] = {
     "trend": gettext_lazy("trend crosses the bar"),
     # objectivity numbers
     "value": gettext_lazy("value"),
-    "region_mean": gettext_lazy("the region's mean"),
-    "region_sd": gettext_lazy("the region's standard deviation"),
+    "region_mean": gettext_lazy("the region's typical value (median)"),
+    "region_sd": gettext_lazy("the region's spread (robust standard deviation)"),
     "bar": gettext_lazy("bar"),
     "confirm_value": gettext_lazy("ОГЭ/ЕГЭ result"),
     "confirm_region_mean": gettext_lazy("the region's ОГЭ/ЕГЭ mean"),
@@ -192,12 +192,41 @@ LABELS: dict[str, Promise] = {
     "imbalance": gettext_lazy("imbalance"),
     "previous_value": gettext_lazy("last year"),
     "region_mean_change": gettext_lazy("the region's mean change"),
+    # calibration against the region's own schools
+    "false_positive_rate": gettext_lazy("share of ordinary schools marked by chance"),
+    "scale": gettext_lazy("scale of the change"),
+    "logit_change": gettext_lazy("change beyond the region's, on the logit scale"),
+    "rise": gettext_lazy("rise of the fail share over two years, beyond the region's"),
+    "z_before": gettext_lazy("z of the change a year earlier"),
+    "z_now": gettext_lazy("z of this year's change"),
+    "z_two_years": gettext_lazy("z of the change over two years"),
+    "statistic": gettext_lazy("the school's figure over its works"),
+    "region_centre": gettext_lazy("the region's usual figure"),
+    "region_spread": gettext_lazy("the real spread between the region's schools"),
+    "region_schools": gettext_lazy("schools of the region compared"),
+    "standing": gettext_lazy("ВПР standing in the region, in its spreads"),
+    "confirm_standing": gettext_lazy("ОГЭ/ЕГЭ standing in the region, in its spreads"),
+    "contrast": gettext_lazy("hard tasks ahead of easy ones, beyond the school's level"),
+    "pooled_participants": gettext_lazy("pupils of its works"),
+    "selective": gettext_lazy("lyceum, gymnasium or in-depth school"),
+    "imbalance_z": gettext_lazy("z of the imbalance"),
+    "gap_z": gettext_lazy("z of the share two marks apart"),
+    "earlier_school_z": gettext_lazy("z of last year's change"),
 }
 SHARES = {
     "fail_bar", "share", "rank_threshold", "decline_bar", "fail_share", "high_share", "share2", "share3", "share4",
     "share5", "fail_before", "fail_now", "change", "region_change", "relative_change", "se", "change_before",
     "change_now", "projected", "cut", "percentile", "gap2_share", "imbalance", "quality_index", "core_fail",
     "core_high", "other_fail", "hard_bar", "easy_bar", "journal_gap_share", "imbalance_share", "reliability",
+    "false_positive_rate", "dynamics_fpr", "decline_fpr", "rise",
+}
+# The numbers of a sign's verdict over all the school's works (its school row), in order.
+SCHOOL_SIGN_NUMBERS: dict[str, tuple[str, ...]] = {
+    "above_region": ("standing", "confirm_standing", "z", "bar", "false_positive_rate"),
+    "inverted_difficulty": ("contrast", "rank_corr", "z", "bar", "false_positive_rate"),
+    "boundary_peak": ("boundary", "at", "below", "pooled_participants", "z", "bar", "false_positive_rate"),
+    "journal_gap": ("imbalance", "gap2_share", "z", "bar", "false_positive_rate"),
+    "unstable_jump": ("statistic", "z", "bar", "false_positive_rate"),
 }
 # The numbers of each objectivity sign worth showing, in order.
 SIGN_NUMBERS: dict[str, tuple[str, ...]] = {
@@ -504,10 +533,12 @@ def _objectivity(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
         table = Table(headers=[_("sign"), _("work"), _("numbers")], rows=[])
         for r in rows:
             numbers = r.get("numbers") if isinstance(r.get("numbers"), dict) else {}
-            keys = SIGN_NUMBERS.get(str(r.get("sign", "")), tuple(numbers))
+            school = numbers.get("scope") == "school"
+            chosen = SCHOOL_SIGN_NUMBERS if school else SIGN_NUMBERS
+            keys = chosen.get(str(r.get("sign", "")), tuple(numbers))
             text = "; ".join(f"{label(k)}: {_sign_number(k, numbers.get(k), names)}"
                              for k in keys if numbers.get(k) is not None)
-            table.rows.append([sign_label(r.get("sign", "")), names.work(r), text])
+            table.rows.append([sign_label(r.get("sign", "")), str(_("all works")) if school else names.work(r), text])
         item.tables.append(table)
     return item
 
@@ -517,7 +548,7 @@ def _sign_number(key: str, value: Any, names: Names) -> str:
     if key in ("value", "region_mean", "region_sd", "bar", "confirm_value", "confirm_region_mean",
                "previous_value", "change", "region_mean_change"):
         return number(value, 1)
-    if key in ("rank_corr", "z", "ratio"):
+    if key in ("rank_corr", "z", "ratio", "bar", "standing", "confirm_standing", "statistic"):
         return number(value, 2)
     return display(key, value, names)
 

@@ -289,3 +289,26 @@ def _history(region: Region, year: int) -> tuple[pd.DataFrame, list[dict[str, An
                  for _pk, y, run in lists]
     return history, described
 
+
+
+# --- What is loaded, without reading the results store -------------------------------------------
+
+
+def data_warnings(*, region: Region, year: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The warnings of `params` on what the region has loaded for `year` (judgeability.rule_warnings),
+    from the stored indicator rollups and passports — cheap enough for the rule-set editor, and the
+    same words a run of these parameters gives before it computes anything."""
+    from opora.analytics.judgeability import inventory, rule_warnings
+    from opora.analytics.rules import RuleParams
+
+    rule = RuleParams.from_dict(params)
+    back = max(MIN_YEARS_BACK, rule.years - 1)
+    rows = SchoolIndicator.objects.filter(
+        class_name="", year__range=(year - back, year), school__municipality__region=region, school__is_active=True,
+    ).values_list("school__code", "procedure__code", "year", "subject__code", "grade", "subject__is_core",
+                  "participants")
+    works = pd.DataFrame(list(rows), columns=["school_code", "procedure", "year", "subject", "grade", "core",
+                                              "participants"])
+    passports, _years, _missing = _passports(region, year)
+    codes = pd.Index(_schools(region)["school_code"].astype(str))
+    return rule_warnings(rule, inventory(works, passports, codes, year, rule), year)

@@ -95,6 +95,8 @@ class Run(models.Model):
     # Population-level numbers: SWI population, model coefficients, quality groups, regional means.
     population = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # What the rule set could not judge on these data (analytics/judgeability.py): code, level, numbers.
+    warnings = models.JSONField(default=list, blank=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -160,6 +162,7 @@ class RunSchool(models.Model):
     stable_years = models.CharField(max_length=16, blank=True)  # "2 of 3"
     stable_thresholds = models.BooleanField(null=True, blank=True)
     stable_context = models.BooleanField(null=True, blank=True)
+    not_assessed_reason = models.CharField(max_length=32, blank=True)  # judgeability.NOT_ASSESSED, '' = assessed
     evidence = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import Region, School, User
+from opora.identification.explain import Names
 from opora.identification.models import (
     ListEntry,
     ListOverride,
@@ -24,6 +25,7 @@ from opora.identification.models import (
     RunStatus,
     YearList,
 )
+from opora.results.models import Procedure, Subject
 
 UserLike = User | AnonymousUser
 
@@ -32,7 +34,7 @@ FLAG_FIELDS = (
     "swi", "swi_stanine", "adverse_context", "result", "expected", "residual", "residual_low", "residual_high",
     "reliability", "position", "typology", "resilient", "quality_index", "quality_group", "low_results",
     "low_score", "decline_risk", "dynamics", "objectivity_index", "objectivity_signs", "repeated", "exit",
-    "included", "stable_years", "stable_thresholds", "stable_context",
+    "included", "stable_years", "stable_thresholds", "stable_context", "not_assessed_reason",
 )
 
 
@@ -130,3 +132,9 @@ def school_history(user: UserLike, school: School) -> list[SchoolYear]:
                               reason=entry.reason if entry else "", exit=bool(row and row.exit),
                               run=approved.run, row=row))
     return out
+
+
+def display_names() -> Names:
+    """Display names of every procedure and subject (two small queries)."""
+    return Names(procedures=dict(Procedure.objects.values_list("code", "name")),
+                 subjects=dict(Subject.objects.values_list("code", "name")))

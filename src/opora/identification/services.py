@@ -212,7 +212,7 @@ def run_execute(run: Run, progress: Progress | None = None) -> Run:
         if code not in ids:
             continue
         values = {name: _clean(record.get(name)) for name in fields}
-        for name in ("position", "typology", "dynamics", "stable_years"):
+        for name in ("position", "typology", "dynamics", "stable_years", "not_assessed_reason"):
             values[name] = values[name] or ""
         for name in ("adverse_context", "resilient", "low_results", "decline_risk", "exit", "included"):
             values[name] = bool(values[name])
@@ -224,6 +224,7 @@ def run_execute(run: Run, progress: Progress | None = None) -> Run:
         RunSchool.objects.bulk_create(rows, batch_size=BATCH)
         run.inputs = data.read
         run.population = result.population
+        run.warnings = result.warnings
         run.summary = {
             "schools": len(rows),
             "included": sum(r.included for r in rows),
@@ -233,10 +234,12 @@ def run_execute(run: Run, progress: Progress | None = None) -> Run:
             "decline_risk": sum(r.decline_risk for r in rows),
             "objectivity": sum(bool(r.objectivity_signs) for r in rows),
             "exit": sum(r.exit for r in rows),
+            "not_assessed": sum(bool(r.not_assessed_reason) for r in rows),
+            "cannot": sum(w.get("level") == "cannot" for w in result.warnings),
         }
         run.status = RunStatus.DONE
         run.finished_at = timezone.now()
-        run.save(update_fields=["inputs", "population", "summary", "status", "finished_at"])
+        run.save(update_fields=["inputs", "population", "summary", "warnings", "status", "finished_at"])
     report(4, 4)
     return run
 

@@ -19,6 +19,7 @@ from opora.core.models import Region, User
 from opora.identification.models import RuleSet, RunSchool
 from opora.identification.selectors import (
     FLAG_FIELDS,
+    display_names,
     latest_run,
     list_entries,
     overrides,
@@ -27,6 +28,7 @@ from opora.identification.selectors import (
     run_rows,
     year_list,
 )
+from opora.identification.warnings import warning_texts
 
 router = Router(tags=["Выявление школ с низкими результатами"])
 RESPONSES: dict[int, Any] = {**ERRORS, 400: ErrorOut}
@@ -98,15 +100,27 @@ class RowOut(Schema):
     stable_years: str = Field(description="Устойчивость по годам, «n из m»")
     stable_thresholds: bool | None = Field(description="Решение не меняется при порогах ×0,9 и ×1,1")
     stable_context: bool | None = Field(description="Решение согласуется с учётом контекста")
+    not_assessed_reason: str = Field(description="Почему школа не оценена (no_results, not_in_selection, "
+                                                 "too_few_participants, no_previous_year, no_passport, "
+                                                 "few_passport_indicators); пусто — оценена")
     in_list: bool | None = Field(description="В утверждённом перечне года; null — перечень не утверждён")
     manual: str | None = Field(description="Ручное решение: include | exclude; null — нет")
     manual_reason: str = Field(description="Причина ручного решения")
+
+
+class WarningOut(Schema):
+    code: str = Field(description="Код предупреждения (procedures_short, selection_empty, expected_no_signal …)")
+    level: str = Field(description="cannot — условие набора правил невыполнимо на загруженных данных; "
+                                   "limited — часть расчёта не выполнена; info — для сведения")
+    message: str = Field(description="Предупреждение словами")
+    details: dict[str, Any] = Field(description="Числа, на которых оно основано")
 
 
 class RunPage(Schema):
     region: str
     year: int
     run: RunOut
+    warnings: list[WarningOut] = Field(description="Что расчёт не смог оценить на загруженных данных")
     list_approved: bool = Field(description="Утверждён ли перечень этого года")
     count: int = Field(description="Сколько школ видит пользователь")
     limit: int
@@ -195,8 +209,10 @@ def identification_rows(request: HttpRequest, params: Query[RunQuery]) -> Any:
     listed = None if approved is None else set(approved.entries.values_list("school_id", flat=True))
     manual = overrides(user, region, params.year)
     page = rows[params.offset: params.offset + params.limit]
+    warnings = [{"code": t.code, "level": t.level, "message": t.text, "details": t.details}
+                for t in warning_texts(run.warnings or [], display_names())]
     return {
-        "region": region.code, "year": params.year,
+        "region": region.code, "year": params.year, "warnings": warnings,
         "run": {"id": run.pk, "rule_set": rule_set.code, "version": run.version.number if run.version else None,
                 "created_at": run.created_at, "finished_at": run.finished_at,
                 "schools": int(run.summary.get("schools", 0)), "included": int(run.summary.get("included", 0))},

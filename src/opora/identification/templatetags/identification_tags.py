@@ -12,6 +12,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.identification import explain
 from opora.identification.charts import TYPOLOGY_COLOURS
+from opora.identification.warnings import not_assessed_label
 
 register = template.Library()
 
@@ -94,3 +95,9 @@ def shipped_text(rule_set: Any, field: str = "name") -> str:
     if shipped is None and hasattr(rule_set, "rule_set"):
         shipped = rule_set.rule_set.shipped and rule_set.number == 1 and rule_set.created_by_id is None
     return _(text) if shipped and text else text
+
+
+@register.filter
+def not_assessed(code: str | None) -> str:
+    """Why a school was not assessed, in words (empty when it was)."""
+    return not_assessed_label(code or "")

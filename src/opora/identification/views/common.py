@@ -23,7 +23,7 @@ from opora.identification.models import (
     RunSchool,
     YearList,
 )
-from opora.results.models import Procedure, Scale, Subject
+from opora.results.models import Scale
 
 
 def require_view(request: HttpRequest) -> None:
@@ -59,8 +59,7 @@ def query_without(request: HttpRequest, *names: str) -> str:
 
 def names() -> Names:
     """Display names of every procedure and subject (two small queries)."""
-    return Names(procedures=dict(Procedure.objects.values_list("code", "name")),
-                 subjects=dict(Subject.objects.values_list("code", "name")))
+    return selectors.display_names()
 
 
 def years_for(region: Region) -> list[int]:

@@ -16,10 +16,11 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Region
-from opora.identification import explain, selectors, services
+from opora.identification import explain, inputs, selectors, services
 from opora.identification.forms import PARAMS, Param, RuleSetVersionForm, param_label, params_changes
 from opora.identification.models import RuleKind, RuleSet, RuleSetVersion, Run, RunStatus
 from opora.identification.views.common import listed_ids, names, require_view, run_get, years_for
+from opora.identification.warnings import warning_texts
 from opora.results.models import Procedure, Subject
 
 
@@ -141,10 +142,30 @@ def rule_set_detail(request: HttpRequest, code: str) -> HttpResponse:
             "params": version_params(version.params, labels),
             "changes": params_changes(before, version.params, lambda p, v: _show(p, v, labels)) if before else [],
         })
+    edited = form.cleaned_data["params"] if form is not None and form.is_bound and form.is_valid() \
+        else (_start(request, rule_set, current).params if can_manage else current.params)
     return render(request, "identification/rule_set.html", {
         "rule_set": rule_set, "current": current, "history": history, "form": form, "can_manage": can_manage,
+        "data_warnings": _data_warnings(request, rule_set, edited, labels),
         "can_preview": bool(_preview_regions(request, rule_set)), "kind_label": dict(RuleKind.choices)[rule_set.kind],
     }, status=status)
+
+
+def _data_warnings(request: HttpRequest, rule_set: RuleSet, params: dict[str, Any],
+                   labels: explain.Names) -> list[dict[str, Any]]:
+    """Per region the user may preview in (at most three), for its latest year with scales: what
+    these parameters could not judge on the data loaded — before anything is run or saved."""
+    out = []
+    for region in _preview_regions(request, rule_set)[:3]:
+        years = years_for(region)
+        if not years:
+            continue
+        try:
+            found = inputs.data_warnings(region=region, year=years[0], params=params)
+        except ValueError:
+            continue
+        out.append({"region": region, "year": years[0], "warnings": warning_texts(found, labels)})
+    return out
 
 
 def _baseline(request: HttpRequest, run: Run, current: RuleSetVersion) -> tuple[set[int], str, Run | None]:
@@ -192,6 +213,7 @@ def rule_set_preview(request: HttpRequest, code: str, run_id: int) -> HttpRespon
         "changes": params_changes(current.params, run.params, lambda p, v: _show(p, v, labels)),
     }
     if run.status == RunStatus.DONE:
+        context["warnings"] = warning_texts(run.warnings or [], labels)
         base_ids, base_label, base_run = _baseline(request, run, current)
         new_ids = listed_ids(run)
         rows = {r.school_id: r for r in selectors.run_rows(request.user, run).filter(

@@ -23,6 +23,7 @@ from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.xlsx import xlsx_response
 from opora.identification import charts, explain, selectors, services
+from opora.identification.explain import sign_label
 from opora.identification.forms import ApproveForm
 from opora.identification.models import RuleKind, Run, RunSchool, RunStatus, Typology
 from opora.identification.views.common import (
@@ -32,6 +33,7 @@ from opora.identification.views.common import (
     run_get,
     with_list,
 )
+from opora.identification.warnings import warning_texts
 
 FLAG_FILTERS: dict[str, Q] = {
     "low_results": Q(low_results=True),
@@ -102,6 +104,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "kind_label": dict(RuleKind.choices).get(run.params.get("kind"), "")}
     if run.status != RunStatus.DONE:
         return render(request, "identification/run.html", context)
+    context.update(warnings=warning_texts(run.warnings or [], selectors.display_names()), sign_marks=sign_marks(run))
     rows, chosen = _filtered(request, run)
     if request.GET.get("format") == "xlsx":
         return _export(run, rows, has_approved=chosen["approved"] is not None)
@@ -128,6 +131,13 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         is_approved=approved is not None and approved.run_id == run.pk,
     )
     return render(request, "identification/run.html", context)
+
+
+def sign_marks(run: Run) -> list[dict[str, Any]]:
+    """Per objectivity sign: schools marked out of those judged, the stated false-positive rate and
+    how many chance alone would mark — the page's calibration table."""
+    marks = (run.population or {}).get("objectivity", {}).get("marks", {})
+    return [{"code": code, "label": sign_label(code), **numbers} for code, numbers in marks.items()]
 
 
 def _flag_choices(has_approved: bool) -> list[tuple[str, str]]:

@@ -13,12 +13,13 @@ from opora.core.errors import ValidationFailed
 from opora.core.models import Region, User
 from opora.identification import services
 from opora.identification.models import RuleSet, Run, RunSchool
-from opora.identification.selectors import row_flags, run_rows
+from opora.identification.selectors import display_names, row_flags, run_rows
+from opora.identification.warnings import cannot_be_met, warning_texts
 
 COLUMNS = [
     "school_code", "swi", "swi_stanine", "adverse_context", "expected", "residual", "residual_low", "residual_high",
-    "typology", "quality_index", "quality_group", "low_results", "decline_risk", "objectivity_index",
-    "objectivity_signs", "included",
+    "typology", "quality_index", "quality_group", "low_results", "decline_risk", "dynamics", "objectivity_index",
+    "objectivity_signs", "included", "not_assessed_reason",
 ]
 
 
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument("--region", help=_("region code; may be omitted when there is only one region"))
         parser.add_argument("--format", choices=["csv", "table"], default="table",
                             help=_("output format: csv or an aligned table (default)"))
+        parser.add_argument("--strict", action="store_true",
+                            help=_("exit with an error when a condition of the rule set cannot be met on the "
+                                   "loaded data (the rows are printed all the same)"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         region = self._region(options["region"])
@@ -69,7 +73,14 @@ class Command(BaseCommand):
         rows = list(run_rows(User(username="", is_superuser=True, is_active=True), run))
         self.stderr.write(_("Run %(run)s: %(schools)s schools, %(included)s proposed for the list.")
                           % {"run": run.pk, "schools": len(rows), "included": sum(r.included for r in rows)})
-        if options["format"] == "csv":
+        for warning in warning_texts(run.warnings or [], display_names()):
+            self.stderr.write(f"{warning.level_label}: {warning.text}")
+        self._print(rows, options["format"])
+        if options["strict"] and cannot_be_met(run.warnings or []):
+            raise CommandError(_("A condition of the rule set cannot be met on the loaded data (see above)."))
+
+    def _print(self, rows: list[RunSchool], fmt: str) -> None:
+        if fmt == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(COLUMNS)
             writer.writerows(row_cells(r) for r in rows)
