@@ -93,7 +93,7 @@ def test_a_personal_token_reads_the_same_as_the_session(cast: Cast, programme: P
 
 
 def test_the_year_is_required_and_checked_in_the_one_error_shape(cast: Cast, programme: Programme) -> None:
-    for params in ({}, {"year": "soon"}, {"year": 1999}):
+    for params in ({}, {"year": "soon"}, {"year": 1989}):
         response = session_client(cast.maria).get(URL, params)
         assert response.status_code == 422, params
         body = response.json()

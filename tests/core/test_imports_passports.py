@@ -116,7 +116,7 @@ def test_out_of_range_negative_and_non_numeric_values_are_errors(
             ["1002", 2024, -0.1, 10, "да"],
             ["1003", 2024, "много", 10, "да"],
             ["2001", 2024, 0.1, -3, "может быть"],
-            ["1001", 1999, 0.1, 2.5, "1"],
+            ["1001", 1989, 0.1, 2.5, "1"],
         ],
     )
     outcome = passports_import(actor=cast.alice, path=path)

@@ -106,3 +106,60 @@ def test_aggregates_do_not_overwrite_a_cell_with_pupil_results(
     outcome = aggregates_import(actor=cast.alice, path=path)
     assert [(e.row, e.column) for e in outcome.errors] == [(2, "school_code")]
     assert not SchoolIndicator.objects.filter(source="aggregates").exists()
+
+
+SCORES = [f"балл {n}" for n in range(21)]
+
+
+def scored_row(school: str, scores: list[int], marks: tuple[int, int, int, int], *, sd: object = "") -> list:
+    return ["vpr", 2025, school, "Математика", 5, sum(scores), *marks, sd, *scores]
+
+
+def test_a_score_distribution_gives_the_spread_and_the_pupils_on_each_boundary(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    from opora.identification.inputs import inputs_load
+
+    # 20 pupils: 6 of them exactly on the mark-3 boundary (7 points), none on 6.
+    scores = [0] * 21
+    scores[3], scores[7], scores[8], scores[13], scores[17] = 2, 6, 4, 6, 2
+    header = [*HEADER[:10], "ст. откл. %", *SCORES]
+    path = write_xlsx(tmp_path / "a.xlsx", [header, scored_row("1001", scores, (2, 10, 6, 2))])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert outcome.ok, [str(e) for e in outcome.errors]
+    indicator = SchoolIndicator.objects.get(school=cast.s1)
+    assert indicator.score_counts == scores
+    points = [p for p, c in enumerate(scores) for _ in range(c)]
+    mean = sum(points) / 20
+    sd = (sum((p - mean) ** 2 for p in points) / 19) ** 0.5 / 20 * 100
+    assert indicator.pct_sd == pytest.approx(sd)  # computed from the distribution when no sd is given
+
+    works = inputs_load(region=cast.r10, year=2025, params={}).works.set_index("school_code")
+    assert (works.at["1001", "b3_at"], works.at["1001", "b3_below"], works.at["1001", "b3_above"]) == (6, 0, 4)
+    assert works.at["1001", "pct_sd"] == pytest.approx(sd)
+
+
+def test_a_score_distribution_that_disagrees_with_the_marks_is_refused(
+    cast: Cast, vpr_math: Scale, tmp_path: Path
+) -> None:
+    scores = [0] * 21
+    scores[5], scores[10] = 4, 6
+    header = [*HEADER[:10], "ст. откл. %", *SCORES]
+    path = write_csv(tmp_path / "a.csv", [
+        header,
+        scored_row("1001", scores, (2, 8, 0, 0), sd=12),  # 4 pupils below 7 points, the marks say 2
+        scored_row("1002", scores, (4, 6, 0, 0), sd=12)[:5] + [11, 4, 6, 0, 1, 12, *scores],  # 10 by score, 11 said
+    ])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert not outcome.ok and not SchoolIndicator.objects.exists()
+    messages = {(e.row, e.column): e.message for e in outcome.errors}
+    assert "4" in messages[(2, "балл 0")] and "2" in messages[(2, "балл 0")]
+    assert "10" in messages[(3, "балл 0")] and "11" in messages[(3, "балл 0")]
+
+
+def test_a_historical_year_from_1990_is_accepted_and_1989_is_refused(cast: Cast, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [HEADER, row("1001", 40, 8, 20, 10, 2, year=1990),
+                                          row("1002", 40, 8, 20, 10, 2, year=1989)])
+    outcome = aggregates_import(actor=cast.alice, path=path)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "year")]
+    assert "1990" in outcome.errors[0].message

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from opora.core.years import YEAR_VALIDATORS
+
 SHARE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
 
 
@@ -168,7 +170,7 @@ class SocialPassport(models.Model):
         School, on_delete=models.CASCADE, related_name="passports", verbose_name=_("school")
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=YEAR_VALIDATORS
     )
     parents_higher_education = _share(_("both parents with higher education"))
     single_parent_families = _share(_("single-parent families"))

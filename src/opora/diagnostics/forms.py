@@ -15,6 +15,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.imports.upload import UploadForm
 from opora.core.models import Municipality, Region, School, User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.diagnostics.models import InstrumentVersion, Wave
 from opora.diagnostics.services.campaigns import MAX_LIMIT
 from opora.diagnostics.services.instruments import instruments_for
@@ -26,7 +27,7 @@ class CampaignForm(forms.Form):
     user and on the chosen territory."""
 
     area = forms.ChoiceField(label=_("Municipality"))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     wave = forms.ChoiceField(label=_("Wave"), choices=Wave.choices, initial=Wave.ENTRY)
     title = forms.CharField(label=_("Title"), max_length=255)
     version = forms.ChoiceField(label=_("Questionnaires"))

@@ -10,14 +10,12 @@ checks); neither is ever shown. Heads and teachers answer signed in (`respondent
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opora.core.models import Municipality, Region, School
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+from opora.core.years import YEAR_VALIDATORS
 
 
 class RespondentGroup(models.TextChoices):

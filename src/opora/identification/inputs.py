@@ -188,7 +188,7 @@ _AGGREGATE_FIELDS = {
     "grade": "grade", "score_kind": "procedure__score_kind", "participants": "participants",
     "mark2": "mark2", "mark3": "mark3", "mark4": "mark4", "mark5": "mark5", "fail_share": "fail_share",
     "high_share": "high_share", "mean_pct": "mean_pct", "mean_mark": "mean_mark", "lowered": "lowered",
-    "confirmed": "confirmed", "raised": "raised",
+    "confirmed": "confirmed", "raised": "raised", "pct_sd": "pct_sd", "score_counts": "score_counts",
 }
 
 
@@ -201,11 +201,35 @@ def _aggregate_works(region: Region, years: list[int]) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows), columns=list(_AGGREGATE_FIELDS))
     n = frame["participants"].astype("float64")
     # The forms give shares; counts are what pooling needs (a share × N is a whole number of pupils).
-    return frame.assign(
+    frame = frame.assign(
         fail_count=(frame["fail_share"].astype("float64") * n).round().astype("int64"),
         high_count=(frame["high_share"].astype("float64") * n).round().astype("int64"),
+        pct_sd=pd.to_numeric(frame["pct_sd"], errors="coerce"),
         **{c: pd.NA for c in PUPIL_ONLY_COLUMNS},
     )
+    _distribution_boundaries(frame, years)
+    return frame.drop(columns="score_counts")
+
+
+def _distribution_boundaries(frame: pd.DataFrame, years: list[int]) -> None:
+    """Pupils on, one below and one above each mark boundary, where an aggregate row carries its
+    distribution of primary scores — the same counts `work_features` takes from pupil rows."""
+    rows = frame.index[frame["score_counts"].notna() & (frame["score_kind"] == "mark")]
+    if not len(rows):
+        return
+    edges = {
+        (p, y, s, g): (m3, m4, m5)
+        for p, y, s, g, m3, m4, m5 in Scale.objects.filter(year__in=years).values_list(
+            "procedure__code", "year", "subject__code", "grade", "mark3_from", "mark4_from", "mark5_from")
+    }
+    for i in rows:
+        scores = frame.at[i, "score_counts"]
+        key = (frame.at[i, "procedure"], frame.at[i, "year"], frame.at[i, "subject"], frame.at[i, "grade"])
+        for mark, edge in zip((3, 4, 5), edges.get(key, (None, None, None)), strict=True):
+            if edge is None:
+                continue
+            for suffix, score in (("at", edge), ("below", edge - 1), ("above", edge + 1)):
+                frame.at[i, f"b{mark}_{suffix}"] = scores[score] if 0 <= score < len(scores) else 0
 
 
 def _works(pupils: pd.DataFrame, aggregates: pd.DataFrame, core: dict[str, bool]) -> tuple[pd.DataFrame, int]:

@@ -9,14 +9,12 @@ past list can be shown, recomputed and compared.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from opora.core.models import Region, School
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+from opora.core.years import YEAR_VALIDATORS
 
 
 class RuleKind(models.TextChoices):

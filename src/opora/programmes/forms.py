@@ -10,10 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.models import Municipality, Region, School
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.programmes.catalogue import CATALOGUE, DEFAULT_CODES
 from opora.programmes.models import ProgrammeKpi
 
-YEAR_FIELD = {"min_value": 2000, "max_value": 2100}
+YEAR_FIELD = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 class SchoolsField(forms.ModelMultipleChoiceField):

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opora.core.models import Municipality, Region, School
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+from opora.core.years import YEAR_VALIDATORS
 
 
 class Programme(models.Model):

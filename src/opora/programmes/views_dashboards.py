@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.xlsx import xlsx_response
+from opora.core.years import is_valid_year
 from opora.identification.models import YearList
 from opora.plans.board import state_label
 from opora.plans.content import CYCLE
@@ -30,7 +31,7 @@ from opora.programmes.dashboards_school import SchoolPanel, own_schools, school_
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _years(region_id: int | None, year: int) -> list[int]:

@@ -8,8 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.models import Municipality, Region, School
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 
-YEAR_LIMITS = (2000, 2100)
+YEAR_LIMITS = (FIRST_YEAR, LAST_YEAR)
 
 
 class ScopeKind(models.TextChoices):

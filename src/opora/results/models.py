@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from opora.core.models import School
+from opora.core.years import YEAR_VALIDATORS
 
 GRADE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(11)]
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 class ScoreKind(models.TextChoices):
@@ -189,6 +189,10 @@ class SchoolIndicator(models.Model):
     high_high = models.FloatField()
     mean_pct = models.FloatField(null=True, blank=True)  # mean primary score, % of maximum
     mean_mark = models.FloatField(null=True, blank=True)
+    # Spread of the primary score (sd, % of maximum) and pupils by primary score 0..max: from
+    # aggregates that carry them (pupil rows give both from the store instead).
+    pct_sd = models.FloatField(null=True, blank=True)
+    score_counts = models.JSONField(null=True, blank=True)
     fail_change = models.FloatField(null=True, blank=True)  # vs previous year, share points
     negative_dynamics = models.BooleanField(default=False)
     small_group = models.CharField(max_length=8, choices=SmallGroup.choices, blank=True,

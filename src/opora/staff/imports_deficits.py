@@ -35,6 +35,7 @@ from opora.core.imports.tabular import (
 )
 from opora.core.imports.templates import ColumnHelp, columns_workbook
 from opora.core.models import User
+from opora.core.years import YEAR_RANGE, is_valid_year, year_range_error
 from opora.staff.models import DeficitDiagnostic, StaffMember
 from opora.staff.selectors_development import import_schools
 
@@ -142,9 +143,9 @@ def _parse(number: int, cells: list[CellValue], columns: ColumnMap, schools: dic
     if year is None:
         errors.add(number, columns.label.get("date", columns.label.get("year", "date")),
                    _("Give the date of the diagnostic (or its year)."))
-    elif not 2000 <= year <= 2100:
+    elif not is_valid_year(year):
         errors.add(number, columns.label.get("year", columns.label.get("date", "year")),
-                   _("The year must be between 2000 and 2100."))
+                   year_range_error())
     elif held_on is not None and held_on.year != year:
         errors.add(number, columns.label["year"], _("The year differs from the date's year."))
     staff = _teacher(number, cells, columns, school, registry, errors) if school is not None else None
@@ -276,7 +277,7 @@ def column_help() -> list[ColumnHelp]:
                    _("a number ≥ 0"), ""),
         ColumnHelp("дата", "date", False, _("date of the diagnostic (or give the year)"), _("DD.MM.YYYY"),
                    "15.03.2025"),
-        ColumnHelp("год", "year", False, _("year of the diagnostic, if there is no date"), "2000–2100", ""),
+        ColumnHelp("год", "year", False, _("year of the diagnostic, if there is no date"), YEAR_RANGE, ""),
         ColumnHelp("диагностика", "diagnostic", False, _("name of the diagnostic"), "",
                    "Диагностика профессиональных дефицитов (ЦНППМ)"),
         ColumnHelp("комментарий", "comment", False, _("comment"), "", ""),

@@ -16,13 +16,14 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.models import User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.support.selectors_events import plan_events, rates_of
 
 router = Router(tags=["Мероприятия"])
 
 
 class EventsQuery(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, description="Год (по дате начала)")
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="Год (по дате начала)")
     municipality: str | None = Field(None, max_length=20,
                                      description="Код муниципалитета; region — только региональные мероприятия")
     school: str | None = Field(None, max_length=32, description="Код школы: мероприятия, куда она приглашена или "

@@ -16,6 +16,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.models import Region, User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.identification.models import RuleSet, RunSchool
 from opora.identification.selectors import (
     FLAG_FIELDS,
@@ -48,7 +49,7 @@ class Problem(Exception):
 
 
 class RunQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
     rule_set: str = Field(max_length=64, description="Код набора правил: federal, municipal, quality …")
     region: str | None = Field(None, max_length=64, description="Код региона; можно не указывать, если он один")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
@@ -56,7 +57,7 @@ class RunQuery(Schema):
 
 
 class ListQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
     region: str | None = Field(None, max_length=64, description="Код региона; можно не указывать, если он один")
 
 

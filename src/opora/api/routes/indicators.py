@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from opora.api.auth import caller
 from opora.api.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.results.models import SchoolIndicator
 from opora.results.selectors import indicators_for
 
@@ -15,7 +16,7 @@ router = Router(tags=["Результаты"])
 
 
 class IndicatorQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
     procedure: str | None = Field(None, max_length=32, description="Код процедуры: vpr, oge, ege …")
     subject: str | None = Field(None, max_length=32, description="Код предмета")
     grade: int | None = Field(None, ge=1, le=11, description="Класс (параллель)")

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from opora.api.auth import caller
 from opora.api.schemas import ERRORS
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.programmes.compute import kpi_results, programme_schools
 from opora.programmes.selectors import programme_for, visible_school_ids
 
@@ -16,7 +17,7 @@ router = Router(tags=["Программы и показатели"])
 
 
 class KpiQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
     programme: str = Field(max_length=64, description="Код программы")
 
 

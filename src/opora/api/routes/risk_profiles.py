@@ -16,6 +16,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.models import User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.diagnostics.models import Profile, ProfileFactor
 from opora.diagnostics.selectors import profiles_for
 
@@ -23,7 +24,7 @@ router = Router(tags=["Профили рисков"])
 
 
 class ProfilesQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год анкетирования")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год анкетирования")
     wave: Literal["entry", "exit"] | None = Field(None, description="Волна: entry — входное, exit — итоговое")
     municipality: str | None = Field(None, max_length=20, description="Код муниципалитета")
     school: str | None = Field(None, max_length=32, description="Код школы")

@@ -17,13 +17,14 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.models import User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.plans.board import BoardRow, board_rows
 
 router = Router(tags=["Дорожные карты"])
 
 
 class StatusQuery(Schema):
-    year: int = Field(ge=2000, le=2100, description="Год цикла")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год цикла")
     municipality: str | None = Field(None, max_length=20, description="Код муниципалитета")
     school: str | None = Field(None, max_length=32, description="Код школы")
 

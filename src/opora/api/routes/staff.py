@@ -13,6 +13,7 @@ from opora.api.schemas import ERRORS
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.staff.development_figures import development_figures
 from opora.staff.staffing import staffing_for
 
@@ -20,7 +21,7 @@ router = Router(tags=["Педагоги"])
 
 
 class SummaryQuery(Schema):
-    year: int | None = Field(None, ge=2000, le=2100,
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR,
                              description="Год показателей развития (диагностика, ИОМ); по умолчанию текущий")
     municipality: str | None = Field(None, max_length=20, description="Код муниципалитета")
     school: str | None = Field(None, max_length=32, description="Код школы")

@@ -33,6 +33,7 @@ from opora.core.models import (
     SocialPassport,
     User,
 )
+from opora.core.years import is_valid_year, year_range_error
 
 # Russian headers accepted for each indicator (the English key is always accepted too).
 INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
@@ -150,8 +151,8 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList)
     else:
         try:
             year = cell_count(raw_year)
-            if not 2000 <= year <= 2100:
-                raise CellError(_("The year must be between 2000 and 2100."))
+            if not is_valid_year(year):
+                raise CellError(year_range_error())
         except CellError as exc:
             errors.add(number, columns.label["year"], str(exc))
             ok = False

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from opora.core.imports.names import SETTLEMENT_NAMES, TYPE_NAMES, accepted
 from opora.core.imports.passports import INDICATOR_ALIASES, INDICATOR_FIELDS
 from opora.core.models import PASSPORT_SHARE_FIELDS, SocialPassport
+from opora.core.years import YEAR_RANGE
 
 KINDS: tuple[str, ...] = ("schools", "passports")
 
@@ -106,7 +107,7 @@ _PASSPORT_EXAMPLE: dict[str, Any] = {
 def _passports() -> list[ColumnHelp]:
     columns = [
         ColumnHelp("код школы", "school_code", True, _("school code"), "", "1001"),
-        ColumnHelp("год", "year", True, _("year of the passport"), "2000–2100", 2025),
+        ColumnHelp("год", "year", True, _("year of the passport"), YEAR_RANGE, 2025),
     ]
     for name in INDICATOR_FIELDS:
         if name in PASSPORT_SHARE_FIELDS:

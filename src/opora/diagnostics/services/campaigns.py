@@ -18,6 +18,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Municipality, Region, School, User
+from opora.core.years import is_valid_year, year_range_error
 from opora.diagnostics.expected import expected_counts
 from opora.diagnostics.models import (
     Campaign,
@@ -90,8 +91,8 @@ def campaign_open(*, actor: User, year: int, wave: str, title: str, version: Ins
         problems.append(_("Choose at least one school."))
     if wave not in Wave.values:
         problems.append(_("Unknown wave."))
-    if not 2000 <= year <= 2100:
-        problems.append(_("The year must be between 2000 and 2100."))
+    if not is_valid_year(year):
+        problems.append(year_range_error())
     if not title.strip():
         problems.append(_("Give the campaign a title."))
     if version.instrument.region_id is not None and version.instrument.region_id != region.pk:

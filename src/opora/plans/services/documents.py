@@ -21,6 +21,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.models import School, User
+from opora.core.years import is_valid_year, year_range_error
 from opora.diagnostics.models import Profile, ProfileFactor, ProfileStatus
 from opora.plans.content import SECTIONS, Section, empty_content
 from opora.plans.models import DocState, Document, DocumentKind
@@ -61,8 +62,8 @@ def document_create(*, actor: User, school: School, year: int, kind: str, factor
     _require_edit(actor, school)
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Unknown document kind."))
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed(_("The year must be between 2000 and 2100."))
+    if not is_valid_year(year):
+        raise ValidationFailed(year_range_error())
     factor_name = ""
     if kind == DocumentKind.ANTIRISK:
         chosen = {f.factor: f.name for f in selected_factors(school, year)}

@@ -12,6 +12,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Municipality, Region, User
+from opora.core.years import is_valid_year
 from opora.plans.models import DocumentKind, Stage
 
 
@@ -31,7 +32,7 @@ def stage_set(*, actor: User, region: Region, municipality: Municipality | None 
         raise AccessDenied(_("You may not set the deadlines here."))
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Unknown document kind."))
-    if not 2000 <= year <= 2100 or not year - 1 <= due_on.year <= year + 1:
+    if not is_valid_year(year) or not year - 1 <= due_on.year <= year + 1:
         raise ValidationFailed(_("The date must fall within the year of the stage or next to it."))
     stage, _created = Stage.objects.update_or_create(
         region=region, municipality=municipality, year=year, kind=kind,

@@ -18,6 +18,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import Municipality, Role, School
 from opora.core.xlsx import xlsx_response
+from opora.core.years import is_valid_year
 from opora.plans.board import (
     NOT_STARTED,
     BoardRow,
@@ -40,7 +41,7 @@ def _require_view(request: HttpRequest) -> None:
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _years(user: Any, year: int) -> list[int]:

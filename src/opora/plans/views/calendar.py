@@ -20,6 +20,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Municipality, Region
+from opora.core.years import is_valid_year
 from opora.plans.content import CYCLE
 from opora.plans.models import DocumentKind, Stage
 from opora.plans.services import stages as services
@@ -46,7 +47,7 @@ def _year(request: HttpRequest) -> int:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _manageable(request: HttpRequest) -> dict[str, Area]:

@@ -23,6 +23,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.models import School
+from opora.core.years import is_valid_year
 from opora.plans import checks, forms, selectors
 from opora.plans.calendar import dues_for
 from opora.plans.content import CYCLE, SECTIONS
@@ -46,7 +47,7 @@ def document_or_404(request: HttpRequest, pk: int) -> Document:
 def school_or_404(request: HttpRequest, code: str, year: int) -> School:
     require_view(request)
     school = School.objects.select_related("municipality").filter(code=code).first()
-    if school is None or not 2000 <= year <= 2100 or not selectors.may_view_school(request.user, school):
+    if school is None or not is_valid_year(year) or not selectors.may_view_school(request.user, school):
         raise Http404
     return school
 

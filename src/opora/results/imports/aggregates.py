@@ -32,11 +32,13 @@ from opora.core.imports.tabular import (
     open_sheet,
 )
 from opora.core.models import School, User
+from opora.core.years import FIRST_YEAR, LAST_YEAR, year_range_error
 from opora.results.imports import staging
 from opora.results.models import (
     Procedure,
     Scale,
     SchoolIndicator,
+    ScoreKind,
     SmallGroup,
     Source,
     Subject,
@@ -58,6 +60,7 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
     Column("mark4", ("отметка 4", "4"), required=True),
     Column("mark5", ("отметка 5", "5"), required=True),
     Column("mean_pct", ("средний процент", "средний % выполнения")),
+    Column("pct_sd", ("стандартное отклонение %", "ст. откл. %", "sd %")),
     Column("lowered", ("понизили",)),
     Column("confirmed", ("подтвердили",)),
     Column("raised", ("повысили",)),
@@ -77,6 +80,8 @@ class _Row:
     mean_pct: float | None
     journal: dict[str, int | None]
     tasks: dict[int, float] = field(default_factory=dict)
+    pct_sd: float | None = None
+    scores: list[int] | None = None  # pupils by primary score 0..max
 
     @property
     def cell(self) -> tuple[int, int, int, int, int]:
@@ -102,7 +107,7 @@ def aggregates_import(
     try:
         with open_sheet(path) as sheet:
             tasks = staging.task_columns(sheet.header, pct=True)
-            columns = map_columns(sheet, (*AGGREGATE_COLUMNS, *tasks))
+            columns = map_columns(sheet, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(sheet.header)))
             context = _Context.load(actor)
             seen: dict[tuple[int, int, int, int, int], int] = {}
             for done, (number, cells) in enumerate(sheet.rows, start=1):
@@ -137,19 +142,23 @@ class _Context:
     schools: dict[str, School]
     allowed: set[int]
     task_counts: dict[tuple[int, int, int, int], int]
+    scales: dict[tuple[int, int, int, int], Scale]
 
     @classmethod
     def load(cls, actor: User) -> _Context:
         counts: dict[tuple[int, int, int, int], int] = {}
-        for scale in Scale.objects.prefetch_related("tasks"):
+        scales: dict[tuple[int, int, int, int], Scale] = {}
+        for scale in Scale.objects.select_related("procedure").prefetch_related("tasks"):
+            key = (scale.procedure_id, scale.year, scale.subject_id, scale.grade)
+            scales[key] = scale
             n = len(scale.tasks.all())
             if n:
-                counts[(scale.procedure_id, scale.year, scale.subject_id, scale.grade)] = n
+                counts[key] = n
         return cls(
             staging.procedure_finder(), staging.subject_finder(),
             {s.code: s for s in School.objects.only("pk", "code", "name")},
             set(access.schools_for(actor, Perm.IMPORT_SCHOOLS).values_list("pk", flat=True)),
-            counts,
+            counts, scales,
         )
 
 
@@ -213,7 +222,7 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
                         _("Unknown procedure «%(value)s»; known: %(known)s."))
     subject = _lookup(reader, "subject", context.find_subject,
                       _("Unknown subject «%(value)s»: write its code or Russian name."))
-    year = _whole(reader, "year", 2000, 2100, _("The year must be between 2000 and 2100."))
+    year = _whole(reader, "year", FIRST_YEAR, LAST_YEAR, year_range_error())
     grade = _whole(reader, "grade", 1, 11, _("The grade must be between 1 and 11, found %(value)s.")
                    % {"value": cell_text(reader.raw("grade"))})
     code = cell_text(reader.raw("school_code"))
@@ -229,6 +238,10 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
     counts = {key: reader.count(key, required=True) for key in MARKS}
     journal = {key: reader.count(key, required=False) for key in JOURNAL if columns.has(key)}
     mean_pct = reader.percent("mean_pct") if columns.has("mean_pct") else None
+    pct_sd = reader.percent("pct_sd") if columns.has("pct_sd") else None
+    scale = context.scales.get((procedure.pk, year, subject.pk, grade)) if procedure and subject and year and grade \
+        else None
+    scores = _scores(reader, scale)
     tasks: dict[int, float] = {}
     for key in columns.index:
         if key.endswith("_pct") and key.startswith("task_"):
@@ -254,11 +267,63 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
             reader.fail(f"task_{n}_pct", ngettext("The work has only %(count)d task.",
                                                   "The work has only %(count)d tasks.", count)
                         % {"count": count})
+    if scores is not None and participants and reader.ok:
+        _check_scores(reader, scores, participants, counts, scale)
+    if scores is not None and pct_sd is None and scale is not None and scale.max_score:
+        pct_sd = _distribution_sd(scores, scale.max_score)
     if not reader.ok:
         return None
     assert procedure and subject and school and year and grade and participants
     return _Row(number, procedure, year, school, subject, grade,
-                {k: int(v or 0) for k, v in counts.items()}, mean_pct, journal, tasks)
+                {k: int(v or 0) for k, v in counts.items()}, mean_pct, journal, tasks, pct_sd, scores)
+
+
+def _scores(reader: _Cells, scale: Scale | None) -> list[int] | None:
+    """Pupils by primary score from the «балл N» columns (a blank is 0); None when the row has none."""
+    keys = sorted((k for k in reader.columns.index if k.startswith("score_")), key=staging.task_number)
+    if not keys:
+        return None
+    values = {staging.task_number(k): reader.count(k, required=False) for k in keys}
+    if all(v is None for v in values.values()):
+        return None
+    top = max(values)
+    if scale is not None and scale.max_score is not None:
+        for n in values:
+            if n > scale.max_score and values[n]:
+                reader.fail(f"score_{n}", _("The work's maximum primary score is %(max)d.")
+                            % {"max": scale.max_score})
+        top = scale.max_score
+    return [int(values.get(n) or 0) for n in range(top + 1)]
+
+
+def _check_scores(reader: _Cells, scores: list[int], participants: int, counts: dict[str, int | None],
+                  scale: Scale | None) -> None:
+    """The distribution must count the same pupils as the marks, mark by mark where the scale says."""
+    first = next(k for k in reader.columns.index if k.startswith("score_"))
+    if sum(scores) != participants:
+        reader.fail(first, _("The pupils by score add up to %(total)d, not to the %(count)d participants.")
+                    % {"total": sum(scores), "count": participants})
+        return
+    edges = [None if scale is None else getattr(scale, f"mark{m}_from") for m in (3, 4, 5)]
+    if any(e is None for e in edges) or scale.procedure.score_kind != ScoreKind.MARK:
+        return
+    bounds = [0, *edges, len(scores)]
+    for mark, low, high in zip((2, 3, 4, 5), bounds[:-1], bounds[1:], strict=True):
+        got, given = sum(scores[low:high]), counts[f"mark{mark}"]
+        if given is not None and got != given:
+            reader.fail(first, _("By the score distribution %(got)d pupils have mark %(mark)d; the marks say "
+                                 "%(given)d.") % {"got": got, "mark": mark, "given": given})
+            return
+
+
+def _distribution_sd(scores: list[int], max_score: int) -> float | None:
+    """Sample sd of the primary score, % of the maximum, from pupils by score."""
+    n = sum(scores)
+    if n < 2 or not max_score:
+        return None
+    mean = sum(p * c for p, c in enumerate(scores)) / n
+    var = sum(c * (p - mean) ** 2 for p, c in enumerate(scores)) / (n - 1)
+    return var ** 0.5 / max_score * 100
 
 
 def _lookup(reader: _Cells, key: str, find: Any, unknown: str) -> Any:
@@ -306,7 +371,7 @@ def _indicator(r: _Row, previous: dict[tuple[int, int, int, int], float]) -> Sch
         high_share=highs / n, high_low=high_low, high_high=high_high,
         mean_pct=r.mean_pct, mean_mark=mean_mark, fail_change=change,
         negative_dynamics=change is not None and change >= NEGATIVE_DYNAMICS - 1e-9,
-        small_group=small_group(n), lowered=r.journal.get("lowered"),
+        small_group=small_group(n), lowered=r.journal.get("lowered"), pct_sd=r.pct_sd, score_counts=r.scores,
         confirmed=r.journal.get("confirmed"), raised=r.journal.get("raised"),
     )
 

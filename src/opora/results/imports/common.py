@@ -12,6 +12,7 @@ from opora.core.access import Perm
 from opora.core.imports.cells import CellError, cell_count, cell_text
 from opora.core.imports.tabular import CellValue, Column, ColumnMap, ErrorList
 from opora.core.models import User
+from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.results.models import Procedure, Scale, Subject
 from opora.results.reference import ProcedureIndex, SubjectIndex
 
@@ -114,7 +115,7 @@ class RowReader:
                 _("Unknown procedure «%(value)s»; accepted: %(accepted)s.")
                 % {"value": procedure_text, "accepted": procedures.accepted()},
             )
-        year = self.whole("year", 2000, 2100)
+        year = self.whole("year", FIRST_YEAR, LAST_YEAR)
         subject_text = self.text("subject")
         subject = subjects.find(subject_text)
         if not subject_text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from opora.core.imports.templates import ColumnHelp, columns_workbook
+from opora.core.years import YEAR_RANGE
 
 KINDS: tuple[str, ...] = ("results", "aggregates")
 
@@ -13,7 +14,7 @@ def _work() -> list[ColumnHelp]:
     return [
         ColumnHelp("процедура", "procedure", True, _("assessment procedure: code or name"),
                    "vpr, oge, ege …", "vpr"),
-        ColumnHelp("год", "year", True, _("year of the work"), "2000–2100", 2025),
+        ColumnHelp("год", "year", True, _("year of the work"), YEAR_RANGE, 2025),
         ColumnHelp("код школы", "school_code", True, _("school code"), "", "1001"),
         ColumnHelp("предмет", "subject", True, _("subject: code or Russian name"), "",
                    "Математика"),

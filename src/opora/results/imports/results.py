@@ -35,6 +35,7 @@ from opora.core.imports.tabular import (
     open_sheet,
 )
 from opora.core.models import School, User
+from opora.core.years import FIRST_YEAR, LAST_YEAR, year_range_error
 from opora.jobs.models import Job
 from opora.results.imports import staging
 from opora.results.models import Scale, SchoolIndicator, Source, TaskIndicator, TaskSpec
@@ -57,7 +58,7 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     Column("journal_mark", ("отметка в журнале", "оценка в журнале", "журнальная отметка")),
 )
 REQUIRED = tuple(c.key for c in RESULT_COLUMNS if c.required)
-WHOLE = {"year": (2000, 2100), "grade": (1, 11), "mark": (2, 5), "journal_mark": (2, 5),
+WHOLE = {"year": (FIRST_YEAR, LAST_YEAR), "grade": (1, 11), "mark": (2, 5), "journal_mark": (2, 5),
          "test_score": (0, 100)}
 
 
@@ -345,7 +346,7 @@ def _range_message(key: str) -> Callable[[tuple[Any, ...]], str]:
     def message(r: tuple[Any, ...]) -> str:
         value = _fmt(r[1])
         if key == "year":
-            return _("The year must be between 2000 and 2100.")
+            return year_range_error()
         if key == "grade":
             return _("The grade must be between 1 and 11, found %(value)s.") % {"value": value}
         if key == "test_score":

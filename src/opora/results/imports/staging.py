@@ -61,6 +61,15 @@ def task_columns(header: Sequence[str], *, pct: bool = False) -> list[Column]:
     ]
 
 
+_SCORE_HEADER = re.compile(r"^(?:score|балл|первичный балл|пб)\s*(\d{1,3})$")
+
+
+def score_columns(header: Sequence[str]) -> list[Column]:
+    """Columns `score_N` («балл N»: pupils with primary score N) found in the header, by N."""
+    numbers = sorted({int(m.group(1)) for m in (_SCORE_HEADER.match(normalise(w)) for w in header) if m})
+    return [Column(f"score_{n}", (f"балл {n}", f"первичный балл {n}")) for n in numbers]
+
+
 def task_number(key: str) -> int:
     return int(key.split("_")[1])
 

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opora.core.imports.templates import ColumnHelp
+from opora.core.years import YEAR_RANGE
 from opora.results.imports.tasks import DIFFICULTY_NAMES
 from opora.results.models import Difficulty, Procedure, Subject
 
@@ -30,7 +31,7 @@ def _work(grade: int, procedure: str, subject: str) -> list[ColumnHelp]:
         ColumnHelp(
             "процедура", "procedure", True, _("procedure code or name"), _("see the sheet of values"), procedure
         ),
-        ColumnHelp("год", "year", True, _("year of the work"), "2000–2100", _EXAMPLE_YEAR),
+        ColumnHelp("год", "year", True, _("year of the work"), YEAR_RANGE, _EXAMPLE_YEAR),
         ColumnHelp("предмет", "subject", True, _("subject code or name"), _("see the sheet of values"), subject),
         ColumnHelp("класс", "grade", True, _("grade (parallel) that wrote the work"), "1–11", grade),
     ]

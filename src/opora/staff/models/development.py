@@ -4,15 +4,13 @@ development plans (ИОМ) of courses, mentoring, events and self-study, and com
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from opora.core.years import YEAR_VALIDATORS
 from opora.staff.models.registry import StaffMember
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 class DeficitDiagnostic(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import User
+from opora.core.years import is_valid_year, year_range_error
 from opora.staff.models import CourseCompletion, DevelopmentPlan, PlanItem, PlanItemKind, StaffMember
 from opora.staff.selectors_development import may_manage
 from opora.support.models import Event, Mentoring
@@ -35,8 +36,8 @@ def development_plan_create(*, actor: User, staff: StaffMember, year: int, goals
     _require(actor, staff)
     if not staff.is_active:
         raise ValidationFailed(_("The teacher no longer works at the school."))
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed(_("The year must be between 2000 and 2100."))
+    if not is_valid_year(year):
+        raise ValidationFailed(year_range_error())
     if DevelopmentPlan.objects.filter(staff=staff, year=year).exists():
         raise ValidationFailed(_("The teacher already has a development plan for %(year)d.") % {"year": year})
     try:

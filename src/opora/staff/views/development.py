@@ -31,6 +31,7 @@ from opora.core.imports.pages import import_upload as start_import
 from opora.core.imports.upload import UploadForm
 from opora.core.models import Municipality, School
 from opora.core.xlsx import xlsx_response
+from opora.core.years import YEAR_RANGE, is_valid_year
 from opora.staff import selectors_development as sel
 from opora.staff.development_figures import DevelopmentFigures, development_figures
 from opora.staff.forms_development import CompleteForm, CourseForm, GoalsForm, ItemForm, PlanForm
@@ -54,7 +55,7 @@ def _share(part: int, whole: int) -> int | None:
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else sel.current_year()
+    return int(raw) if raw.isdigit() and is_valid_year(int(raw)) else sel.current_year()
 
 
 def _errors(request: HttpRequest, error: ValidationFailed) -> None:
@@ -210,7 +211,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request, staff)
     form = PlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the year of the plan (2000–2100)."))
+        messages.error(request, _("Give the year of the plan (%(range)s).") % {"range": YEAR_RANGE})
         return redirect("development:teacher", pk=staff.pk)
     try:
         plan = services.development_plan_create(actor=request.user, staff=staff, **form.cleaned_data)

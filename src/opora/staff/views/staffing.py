@@ -20,6 +20,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import Municipality, Region, School
 from opora.core.xlsx import xlsx_response
+from opora.core.years import is_valid_year
 from opora.staff.development_figures import DevelopmentFigures, development_figures
 from opora.staff.models import Vacancy
 from opora.staff.services.registry import may_manage_staff, may_view_staff
@@ -82,7 +83,7 @@ class Line:
 def year_of(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _years(year: int) -> list[int]:

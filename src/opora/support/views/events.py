@@ -24,6 +24,7 @@ from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.imports.upload import UploadForm, upload_save
 from opora.core.models import Municipality, Region, School
 from opora.core.xlsx import xlsx_response
+from opora.core.years import is_valid_year
 from opora.jobs.models import Job
 from opora.jobs.services import job_create, job_enqueue
 from opora.staff.models import StaffMember
@@ -61,7 +62,7 @@ def _managed(request: HttpRequest, pk: int) -> Event:
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _years(user: Any, year: int) -> list[int]:

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.xlsx import xlsx_response
+from opora.core.years import is_valid_year
 from opora.support import hub
 
 
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if is_valid_year(year) else timezone.localdate().year
 
 
 def _export(view: hub.TerritoryView, year: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
 from opora.core.models import Region, User
+from opora.core.years import is_valid_year, year_range_error
 from opora.identification import services
 from opora.identification.models import RuleSet, Run, RunSchool
 from opora.identification.selectors import display_names, row_flags, run_rows
@@ -62,8 +63,8 @@ class Command(BaseCommand):
         region = self._region(options["region"])
         rule_set = self._rule_set(options["rule_set"])
         year = options["year"]
-        if not 2000 <= year <= 2100:
-            raise CommandError(_("The year must be between 2000 and 2100."))
+        if not is_valid_year(year):
+            raise CommandError(year_range_error())
         try:
             run = services.run_create(actor=None, region=region, year=year, rule_set=rule_set, enqueue=False)
         except ValidationFailed as error:
