@@ -182,6 +182,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Uploaded import files are kept here until their background task has read them.
 IMPORT_UPLOAD_DIR = VAR_DIR / "uploads"
 IMPORT_MAX_BYTES = int(os.environ.get("OPORA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# An .xlsx is a zip: refuse one that would inflate beyond this (a "zip bomb") before reading it.
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("OPORA_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
+# Sheet XML compresses 5–30 times; 200 only happens with filler crafted to inflate.
+IMPORT_XLSX_MAX_RATIO = int(os.environ.get("OPORA_IMPORT_XLSX_MAX_RATIO", "200"))
 
 # The Parquet results store (pupil-level results), read by the analytics core through Ibis.
 RESULTS_DIR = Path(os.environ.get("OPORA_RESULTS_DIR", VAR_DIR / "results"))

@@ -14,6 +14,13 @@ class CellError(ValueError):
     """The cell cannot be read; the message is ready to show."""
 
 
+# No figure Opora imports comes near this; beyond it a number is a typo or damage, and the
+# databases' integer columns (2^31 − 1 on PostgreSQL) could not hold it anyway.
+MAX_NUMBER = Decimal(10**9)
+MAX_COUNT = 2_147_483_647
+_MAX_NUMBER_TEXT = 40  # characters; a longer «number» is not one, and Decimal would chew on it
+
+
 def cell_text(value: CellValue) -> str:
     """The cell as stripped text; whole floats (Excel stores codes as numbers) lose their '.0'."""
     if value is None:
@@ -44,25 +51,38 @@ def cell_decimal(value: CellValue) -> Decimal:
     ):
         raise CellError(_("Expected a number, found «%(value)s».") % {"value": cell_text(value)})
     if isinstance(value, int | float):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = _number_text(value)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
+        number: Decimal | None = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _number_text(value)
+        try:
+            number = Decimal(text) if len(text) <= _MAX_NUMBER_TEXT else None
+        except InvalidOperation:
+            number = None
     if number is None or not number.is_finite():
-        raise CellError(_("Expected a number, found «%(value)s».") % {"value": cell_text(value)})
+        raise CellError(
+            _("Expected a number, found «%(value)s».") % {"value": cell_text(value)[:50]}
+        )
+    if abs(number) > MAX_NUMBER:
+        raise CellError(
+            _("The number %(value)s is too large (at most %(max)s).")
+            % {"value": cell_text(value)[:50], "max": f"{MAX_NUMBER:,.0f}".replace(",", " ")}
+        )
     return number
 
 
-def cell_count(value: CellValue) -> int:
-    """A whole number ≥ 0 (a count of people)."""
+def cell_count(value: CellValue, maximum: int = MAX_COUNT) -> int:
+    """A whole number from 0 to `maximum` (a count of people: give the plausible maximum)."""
     number = cell_decimal(value)
     if number < 0:
         raise CellError(_("The value cannot be negative."))
     if number != number.to_integral_value():
         raise CellError(
             _("Expected a whole number, found «%(value)s».") % {"value": cell_text(value)}
+        )
+    if number > maximum:
+        raise CellError(
+            _("The value %(value)s is implausibly large (at most %(max)d).")
+            % {"value": cell_text(value), "max": maximum}
         )
     return int(number)
 

@@ -61,6 +61,14 @@ PASSPORT_COLUMNS: tuple[Column, ...] = (
     Column("year", ("год",), required=True),
     *(Column(name, INDICATOR_ALIASES.get(name, ())) for name in INDICATOR_FIELDS),
 )
+# The largest Russian schools have a few hundred teachers; more is a typo, not a school.
+STAFF_MAXIMUM: dict[str, int] = {
+    "teachers": 2000,
+    "vacancies": 500,
+    "teachers_aged_60_plus": 2000,
+    "teachers_first_category": 2000,
+    "teachers_highest_category": 2000,
+}
 _SHARE_STEP = Decimal("0.0001")
 _HUNDRED = Decimal(100)
 
@@ -75,7 +83,9 @@ class _Row:
     school: School | None = None
 
 
-def passports_import(*, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
+def passports_import(
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
+) -> ImportOutcome:
     """Validate the whole file, then create or update passports per (school, year) at once.
 
     Share columns hold either shares (0–1) or percentages, decided per column: a value above 1 or
@@ -86,13 +96,13 @@ def passports_import(*, actor: User, path: Path, progress: Progress | None = Non
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path) as sheet:
-            columns = map_columns(sheet, PASSPORT_COLUMNS)
+        with open_sheet(path, sheet) as opened:
+            columns = map_columns(opened, PASSPORT_COLUMNS)
             if not any(columns.has(name) for name in INDICATOR_FIELDS):
                 raise FileRejected(
                     [
                         RowError(
-                            sheet.header_row,
+                            opened.header_row,
                             "",
                             _("No indicator columns found; accepted: %(names)s.")
                             % {"names": ", ".join(INDICATOR_FIELDS)},
@@ -100,7 +110,7 @@ def passports_import(*, actor: User, path: Path, progress: Progress | None = Non
                     ]
                 )
             seen: dict[tuple[str, int], int] = {}
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
+            for done, (number, cells) in enumerate(opened.rows, start=1):
                 parsed = _parse(number, cells, columns, errors)
                 if parsed is not None:
                     first = seen.setdefault((parsed.code, parsed.year), number)
@@ -117,7 +127,7 @@ def passports_import(*, actor: User, path: Path, progress: Progress | None = Non
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 200 == 0:
-                    progress(done, sheet.total_rows)
+                    progress(done, opened.total_rows)
     except FileRejected as exc:
         return rejected(exc.errors)
     if not rows and not errors:
@@ -170,7 +180,9 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList)
             elif name == "has_psychologist":
                 row.staff[name] = None if not cell_text(raw) else cell_bool(raw)
             else:
-                row.staff[name] = None if not cell_text(raw) else cell_count(raw)
+                row.staff[name] = (
+                    None if not cell_text(raw) else cell_count(raw, STAFF_MAXIMUM[name])
+                )
         except CellError as exc:
             errors.add(number, columns.label[name], str(exc))
             ok = False

@@ -47,6 +47,7 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
 _UNSET: Any = object()  # the column is absent: keep the stored value
 _TENTH = Decimal("0.1")
 _MAX_DISTANCE = Decimal("999999.9")
+MAX_ENROLMENT = 50_000  # the largest school complexes have about 15,000 pupils
 
 
 @dataclass
@@ -119,7 +120,9 @@ class _Scope:
         return access.can_on_region(self.actor, Perm.IMPORT_SCHOOLS, region)
 
 
-def schools_import(*, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
+def schools_import(
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
+) -> ImportOutcome:
     """Validate the whole file, then create or update schools in one transaction.
 
     Rows equal to what is stored are skipped, so applying the same file twice changes nothing.
@@ -128,12 +131,12 @@ def schools_import(*, actor: User, path: Path, progress: Progress | None = None)
         raise AccessDenied
     errors = ErrorList()
     try:
-        with open_sheet(path) as sheet:
-            columns = map_columns(sheet, SCHOOL_COLUMNS)
-            scope = _Scope.of(actor, sheet, columns)
+        with open_sheet(path, sheet) as opened:
+            columns = map_columns(opened, SCHOOL_COLUMNS)
+            scope = _Scope.of(actor, opened, columns)
             rows: list[_Row] = []
             seen: dict[str, int] = {}
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
+            for done, (number, cells) in enumerate(opened.rows, start=1):
                 parsed = _parse(number, cells, columns, scope, errors)
                 if parsed is not None:
                     first = seen.setdefault(parsed.code.lower(), number)
@@ -147,7 +150,7 @@ def schools_import(*, actor: User, path: Path, progress: Progress | None = None)
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 200 == 0:
-                    progress(done, sheet.total_rows)
+                    progress(done, opened.total_rows)
     except FileRejected as exc:
         return rejected(exc.errors)
     if not rows and not errors:
@@ -209,7 +212,7 @@ def _parse(
     if columns.has("enrolment"):
         raw = columns.cell(cells, "enrolment")
         try:
-            enrolment = None if not cell_text(raw) else cell_count(raw)
+            enrolment = None if not cell_text(raw) else cell_count(raw, MAX_ENROLMENT)
         except CellError as exc:
             errors.add(number, columns.label["enrolment"], str(exc))
             ok = False
@@ -286,6 +289,18 @@ def _municipality(
             number,
             label,
             _("Unknown municipality «%(name)s»; only a regional administrator may add one.")
+            % {"name": text},
+        )
+        return None
+    if not any(c.isalpha() for c in text):
+        # «99001» is an unknown code, not the name of a new municipality.
+        errors.add(
+            number,
+            label,
+            _(
+                "Unknown municipality code «%(name)s»; to add a municipality write its name "
+                "here and its code in the column «municipality_code»."
+            )
             % {"name": text},
         )
         return None

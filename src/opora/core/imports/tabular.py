@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import re
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,7 +27,8 @@ CellValue = str | int | float | bool | datetime.date | datetime.time | datetime.
 Progress = Callable[[int, int], None]  # (rows processed, rows in the file, approximately)
 
 ALLOWED_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv")
-CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "cp1251")
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "utf-16", "cp1251")
+MAX_CELL_CHARS = 4000  # no column Opora reads holds more; a longer cell is damage, not data
 CSV_DELIMITERS: tuple[str, ...] = (";", ",", "\t")
 MAX_ERRORS = 1000  # beyond this the list stops growing: nobody reads further
 
@@ -98,6 +102,7 @@ class Sheet:
     header_row: int
     total_rows: int
     rows: Iterator[tuple[int, list[CellValue]]]
+    name: str = ""
 
 
 def _reject(message: str) -> FileRejected:
@@ -120,17 +125,52 @@ def _split_header(
     raise _reject(_("The file is empty."))
 
 
+def _extra_column(position: int) -> str:
+    return _("column %(number)d (no header)") % {"number": position + 1}
+
+
 def _data_rows(
     numbered: Iterator[tuple[int, list[CellValue]]],
+    header: list[str],
 ) -> Iterator[tuple[int, list[CellValue]]]:
+    """Non-blank rows; a row with values beyond the header, a NUL byte or an overlong cell
+    rejects the file, since silently dropping or cutting them would import something else."""
+    width = len(header)
     for number, cells in numbered:
-        if not _is_blank(cells):
-            yield number, cells
+        if _is_blank(cells):
+            continue
+        for pos, cell in enumerate(cells):
+            if type(cell) is not str:
+                if pos >= width and cell is not None:
+                    raise _reject_at(number, _extra_column(pos),
+                                     _("The row has more values than the header has columns."))
+                continue
+            column = header[pos] if pos < width and header[pos] else _extra_column(pos)
+            if pos >= width and cell.strip():
+                raise _reject_at(number, column,
+                                 _("The row has more values than the header has columns."))
+            if "\x00" in cell:
+                raise _reject_at(number, column,
+                                 _("The cell contains a NUL character: the file is damaged."))
+            if len(cell) > MAX_CELL_CHARS:
+                raise _reject_at(
+                    number, column,
+                    _("The cell is too long (at most %(max)d characters).") % {"max": MAX_CELL_CHARS},
+                )
+        yield number, cells
+
+
+def _reject_at(row: int, column: str, message: str) -> FileRejected:
+    return FileRejected([RowError(row, column, message)])
 
 
 @contextmanager
-def open_sheet(path: Path) -> Iterator[Sheet]:
-    """Open an .xlsx (first sheet) or .csv file for reading; raise FileRejected if unreadable."""
+def open_sheet(path: Path, sheet: str | int | None = None) -> Iterator[Sheet]:
+    """Open an .xlsx or .csv file for reading; raise FileRejected if unreadable.
+
+    `sheet` names the workbook's sheet (or gives its index); without it the first sheet is read,
+    or the only sheet with data when the first is empty. A CSV file ignores it.
+    """
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise _reject(
@@ -142,15 +182,87 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
     if path.stat().st_size == 0:
         raise _reject(_("The file is empty."))
     if suffix == ".xlsx":
-        with _open_xlsx(path) as sheet:
-            yield sheet
+        with _open_xlsx(path, sheet) as opened:
+            yield opened
     else:
-        with _open_csv(path) as sheet:
-            yield sheet
+        with _open_csv(path) as opened:
+            yield opened
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".replace(".", ",")
+
+
+def check_zip_size(path: Path) -> None:
+    """Refuse a workbook that would inflate beyond the configured size or ratio (a zip bomb).
+
+    The sizes declared in the zip's directory are what calamine will inflate; a lie there makes
+    the inflation fail, not run on.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _reject(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+    total = sum(m.file_size for m in members)
+    limit = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES
+    ratio = settings.IMPORT_XLSX_MAX_RATIO
+    if total > limit:
+        raise _reject(
+            _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed; "
+              "split it into several files.")
+            % {"size": _megabytes(total), "limit": _megabytes(limit)}
+        )
+    for m in members:
+        # Small parts (styles, an empty sheet) may compress very well without harm.
+        if m.file_size > 2**20 and m.file_size > ratio * max(m.compress_size, 1):
+            raise _reject(
+                _("The workbook is compressed %(ratio)d times, more than the %(limit)d allowed: "
+                  "it looks crafted to exhaust the server. Save it again in Excel.")
+                % {"ratio": m.file_size // max(m.compress_size, 1), "limit": ratio}
+            )
+
+
+def _sheet_names_text(names: Sequence[str]) -> str:
+    return ", ".join(f"«{n}»" for n in names)
+
+
+def _has_data(worksheet: Any) -> bool:
+    return any(not _is_blank(list(row)) for row in worksheet.iter_rows())
+
+
+def _pick_sheet(workbook: Any, wanted: str | int | None) -> Any:
+    names: list[str] = list(workbook.sheet_names)
+    if isinstance(wanted, int):
+        return workbook.get_sheet_by_index(wanted)
+    if wanted:
+        if wanted not in names:
+            raise _reject(
+                _("The workbook has no sheet «%(sheet)s»; its sheets: %(names)s.")
+                % {"sheet": wanted, "names": _sheet_names_text(names)}
+            )
+        return workbook.get_sheet_by_name(wanted)
+    first = workbook.get_sheet_by_index(0)
+    if len(names) == 1 or _has_data(first):
+        return first
+    with_data = [n for n in names[1:] if _has_data(workbook.get_sheet_by_name(n))]
+    if len(with_data) == 1:
+        return workbook.get_sheet_by_name(with_data[0])
+    if not with_data:
+        raise _reject(
+            _("The file is empty: no sheet has data (sheets: %(names)s).")
+            % {"names": _sheet_names_text(names)}
+        )
+    raise _reject(
+        _("The first sheet «%(first)s» is empty and several sheets have data: %(names)s; "
+          "choose the sheet to import.")
+        % {"first": names[0], "names": _sheet_names_text(with_data)}
+    )
 
 
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[Sheet]:
+def _open_xlsx(path: Path, wanted: str | int | None = None) -> Iterator[Sheet]:
+    check_zip_size(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated types for damaged files
@@ -159,32 +271,80 @@ def _open_xlsx(path: Path) -> Iterator[Sheet]:
         if not workbook.sheet_names:
             raise _reject(_("The file is empty."))
         try:
-            worksheet = workbook.get_sheet_by_index(0)
+            worksheet = _pick_sheet(workbook, wanted)
+        except FileRejected:
+            raise
         except Exception as exc:
             raise _reject(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
         # iter_rows starts at the sheet's first row, so index + 1 is the row number Excel shows.
         numbered = ((i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows()))
         header_row, header = _split_header(numbered)
         total = max(0, worksheet.height - 1)
-        yield Sheet(header, header_row, total, _data_rows(numbered))
+        yield Sheet(header, header_row, total, _data_rows(numbered, header), worksheet.name)
     finally:
         workbook.close()
 
 
+_UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
+_FREQUENT = set("оеаинт")  # a third of the letters of any Russian text
+
+
+def _frequent_share(text: str) -> float:
+    letters = [c for c in text.lower() if "а" <= c <= "я"]
+    return sum(c in _FREQUENT for c in letters) / len(letters) if len(letters) >= 20 else 0.0
+
+
+def _unsupported(detected: str) -> FileRejected:
+    return _reject(
+        _("The file's encoding looks like %(detected)s; supported: %(supported)s. "
+          "Save it in Excel as «CSV UTF-8» or «Unicode text».")
+        % {"detected": detected, "supported": _("UTF-8, UTF-16 (with a BOM), Windows-1251")}
+    )
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """Latin and Cyrillic text in UTF-16 has a 0x00 or 0x04 in every other byte."""
+    if len(sample) < 8:
+        return False
+    for high in (sample[1::2], sample[0::2]):
+        if sum(b in (0, 4) for b in high) > 0.8 * len(high):
+            return True
+    return False
+
+
 def detect_encoding(path: Path) -> str:
-    """utf-8 (with or without BOM) if the whole file decodes as such, otherwise cp1251."""
+    """utf-8 or utf-16 (by BOM), utf-8 if the whole file decodes as such, otherwise cp1251.
+
+    Raises FileRejected for what would otherwise be read as garbage: UTF-16 without a BOM,
+    KOI8-R, or a file mixing UTF-8 with a single-byte encoding.
+    """
     with path.open("rb") as f:
-        if f.read(3) == codecs.BOM_UTF8:
+        start = f.read(4)
+        if start[:3] == codecs.BOM_UTF8:
             return "utf-8-sig"
+        if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
+        sample = f.read(1 << 16)
+        if _looks_utf16(sample):
+            raise _unsupported(_("UTF-16 without a byte order mark"))
+        f.seek(0)
         try:
             while chunk := f.read(1 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1251"
-    return "utf-8"
+            pass
+        else:
+            return "utf-8"
+    if len(_UTF8_CYRILLIC.findall(sample)) >= 3:
+        raise _unsupported(_("a mix of UTF-8 and another encoding"))
+    # The same bytes read as KOI8-R give Russian letter frequencies only if that is what they are.
+    as_cp1251 = _frequent_share(sample.decode("cp1251", errors="replace"))
+    if _frequent_share(sample.decode("koi8-r", errors="replace")) > 1.5 * as_cp1251 + 0.05:
+        raise _unsupported("KOI8-R")
+    return "cp1251"
 
 
 def detect_delimiter(line: str) -> str:
@@ -231,7 +391,7 @@ def _open_csv(path: Path) -> Iterator[Sheet]:
         rows = numbered()
         header_row, header = _split_header(rows)
         total = max(0, _count_lines(path) - header_row)
-        yield Sheet(header, header_row, total, _data_rows(rows))
+        yield Sheet(header, header_row, total, _data_rows(rows, header))
 
 
 # --- Header -----------------------------------------------------------------------------------

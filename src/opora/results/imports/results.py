@@ -58,6 +58,9 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     Column("journal_mark", ("отметка в журнале", "оценка в журнале", "журнальная отметка")),
 )
 REQUIRED = tuple(c.key for c in RESULT_COLUMNS if c.required)
+# Codes as the Parquet store keeps them; a longer «code» is a pasted text or a damaged file.
+TEXT_MAX = {"pupil": 64, "class": 16, "variant": 32, "school_code": 32, "procedure": 100,
+            "subject": 100}
 WHOLE = {"year": (FIRST_YEAR, LAST_YEAR), "grade": (1, 11), "mark": (2, 5), "journal_mark": (2, 5),
          "test_score": (0, 100)}
 
@@ -279,6 +282,11 @@ def _check(con: duckdb.DuckDBPyConnection, errors: ErrorList, columns: ColumnMap
 
     for key in REQUIRED:
         add(f'SELECT "row" FROM raw WHERE "{key}" IS NULL', key, lambda r: _("The value is required."))
+    for key, limit in TEXT_MAX.items():
+        if columns.has(key):
+            add(f'SELECT "row" FROM raw WHERE length("{key}") > {limit}', key,
+                lambda r, limit=limit: _("The value is too long (at most %(max)d characters).")
+                % {"max": limit})
     for key in ("year", "grade", "primary_score", "mark", "test_score", "journal_mark", *task_keys):
         if not columns.has(key):
             continue

@@ -161,7 +161,7 @@ def _later_sheet(workbook: Any, index: int) -> Iterator[Sheet | None]:
     except FileRejected:  # an empty sheet: nothing to read
         yield None
         return
-    yield Sheet(header, header_row, max(0, worksheet.height - 1), _data_rows(numbered))
+    yield Sheet(header, header_row, max(0, worksheet.height - 1), _data_rows(numbered, header))
 
 
 def _sheets(path: Path) -> Iterator[tuple[str, Sheet | None, str]]:
@@ -170,7 +170,7 @@ def _sheets(path: Path) -> Iterator[tuple[str, Sheet | None, str]]:
     The first sheet (or the CSV file) is read by the shared reader, which also rejects files
     of the wrong type; an .xlsx's later sheets are read here.
     """
-    with open_sheet(path) as first:
+    with open_sheet(path, 0) as first:  # every sheet is read in turn: no picking
         yield "", first, ""
     if path.suffix.lower() != ".xlsx":
         return

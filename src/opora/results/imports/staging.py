@@ -79,6 +79,9 @@ def _text(value: CellValue) -> str | None:
         return value.strip() or None
     if value is None:
         return None
+    if isinstance(value, bool):
+        # Excel's TRUE is no score or code: keep it recognisable so the number check refuses it.
+        return "TRUE" if value else "FALSE"
     return cell_text(value) or None
 
 
