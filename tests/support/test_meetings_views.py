@@ -138,6 +138,16 @@ def test_head_reports_the_schools_part_with_a_file_and_others_cannot(cast, proto
     assert login(cast.zoe).get(reverse("meetings:part_file", args=[part.pk])).status_code == 404
 
 
+def test_a_part_reported_by_an_account_since_deleted_still_opens(cast, protocol):
+    part = protocol[1].owners.get(school=cast.s1)
+    login(cast.sam).post(reverse("meetings:part", args=[part.pk]), {"evidence": "Программа утверждена"})
+    DecisionOwner.objects.filter(pk=part.pk).update(closed_by=None)  # SET_NULL when the user is deleted
+    response = login(cast.maria).get(reverse("meetings:part", args=[part.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Программа утверждена" in page and "—" in page
+
+
 def test_organiser_closes_the_decision_as_a_whole(cast, protocol):
     decision = protocol[2]
     url = reverse("meetings:decision_status", args=[decision.pk])

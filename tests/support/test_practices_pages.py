@@ -174,3 +174,11 @@ def test_postgres_full_text_search_ranks_the_title_first(cast: Cast, bank: dict)
     Practice.objects.filter(pk=extra.pk).update(results="Клуб вырос из наставничества старшеклассников.")
     found = list(search(practices_for(cast.nobody), PracticeFilters(q="наставничеству")))
     assert found[0] == bank["public"] and extra in found and theatre not in found
+
+
+def test_a_practice_whose_reviewer_account_is_gone_still_shows_its_history(cast: Cast, bank: dict) -> None:
+    practice = bank["other"]
+    practice.transitions.update(actor=None)  # the account was deleted (SET_NULL)
+    page = client_for(cast.vera).get(f"/practices/{practice.pk}/")
+    assert page.status_code == 200
+    assert "—:" in page.content.decode()

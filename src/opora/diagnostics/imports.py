@@ -9,7 +9,6 @@ not answered). The whole workbook is checked first and loaded all or nothing (do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from opora.core.errors import AccessDenied
 from opora.core.imports.outcome import ImportOutcome, rejected
 from opora.core.imports.tabular import ErrorList, Progress, RowError
 from opora.core.models import User
+from opora.core.xlsx import workbook_bytes
 from opora.diagnostics.models import (
     Campaign,
     CampaignStatus,
@@ -240,6 +240,4 @@ def answers_template(campaign: Campaign) -> bytes:
         "codes": ", ".join(cs.school.code for cs in campaign.schools.select_related("school"))}])
     for column, width in (("A", 14), ("B", 10), ("C", 80), ("D", 60)):
         info.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

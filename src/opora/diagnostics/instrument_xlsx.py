@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 
 from opora.analytics.risk_definition import Definition, LevelRule, QualityRule
 from opora.core.imports.cells import CellError, cell_decimal, cell_text
+from opora.core.xlsx import workbook_bytes
 
 FACTORS, SCALES, QUESTIONS, INDICATORS, GROUPS, RULES = (
     "Факторы", "Шкалы", "Вопросы", "Показатели", "Группы", "Правила")
@@ -112,9 +113,7 @@ def definition_workbook(definition: Definition) -> bytes:
             longest = max([len(header)] + [len(str(r[index])) for r in rows if r[index] is not None])
             sheet.column_dimensions[chr(ord("A") + index)].width = min(max(longest + 2, 10), 80)
         sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from openpyxl.styles import Font
 from opora.core.imports.names import SETTLEMENT_NAMES, TYPE_NAMES, accepted
 from opora.core.imports.passports import INDICATOR_ALIASES, INDICATOR_FIELDS
 from opora.core.models import PASSPORT_SHARE_FIELDS, SocialPassport
+from opora.core.xlsx import workbook_bytes
 from opora.core.years import YEAR_RANGE
 
 KINDS: tuple[str, ...] = ("schools", "passports")
@@ -158,6 +158,4 @@ def columns_workbook(columns: list[ColumnHelp]) -> bytes:
         )
     for letter, width in zip("ABCDE", (26, 26, 12, 60, 60), strict=True):
         reference.column_dimensions[letter].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

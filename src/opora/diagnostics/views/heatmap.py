@@ -3,7 +3,6 @@ high, and its XLSX export (`?format=xlsx`)."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from openpyxl.styles import Font
 
 from opora.core import access
 from opora.core.access import Perm
+from opora.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
 from opora.diagnostics.heatmap import (
     SORTS,
     HeatMap,
@@ -25,8 +25,6 @@ from opora.diagnostics.heatmap import (
     heatmap_years,
 )
 from opora.diagnostics.models import Level, Wave
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(value: str | None, years: list[int]) -> int | None:
@@ -96,9 +94,7 @@ def _export(result: HeatMap) -> HttpResponse:
                        share.medium, share.medium / share.total if share.total else None, share.total])
         for column in (3, 5):
             shares.cell(row=shares.max_row, column=column).number_format = "0%"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     where = f"-{result.municipality.code}" if result.municipality else ""
     response["Content-Disposition"] = f'attachment; filename="risk-heatmap-{result.year}-{result.wave}{where}.xlsx"'
     return response

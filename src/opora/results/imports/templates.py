@@ -8,7 +8,6 @@ database, so a region's own procedures appear in it. The example rows import as 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opora.core.imports.templates import ColumnHelp
+from opora.core.xlsx import workbook_bytes
 from opora.core.years import YEAR_RANGE
 from opora.results.imports.tasks import DIFFICULTY_NAMES
 from opora.results.models import Difficulty, Procedure, Subject
@@ -148,9 +148,7 @@ def _example_table() -> list[list[Any]]:
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def scales_template() -> bytes:

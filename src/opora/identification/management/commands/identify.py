@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
+from opora.core.formula_text import csv_row
 from opora.core.models import Region, User
 from opora.core.years import is_valid_year, year_range_error
 from opora.identification import services
@@ -83,8 +84,8 @@ class Command(BaseCommand):
     def _print(self, rows: list[RunSchool], fmt: str) -> None:
         if fmt == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(row_cells(r) for r in rows)
+            writer.writerow(csv_row(COLUMNS))
+            writer.writerows(csv_row(row_cells(r)) for r in rows)
             return
         header = [COLUMNS[0], "school_name", *COLUMNS[1:]]
         table = [[c[0], r.school.name, *c[1:]] for r, c in ((r, row_cells(r)) for r in rows)]

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from opora.core.formula_text import csv_row
 from opora.programmes.compute import KpiResult, kpi_results
 from opora.programmes.models import Programme
 
@@ -51,8 +52,8 @@ class Command(BaseCommand):
         rows = [result_cells(r) for r in results]
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
+            writer.writerow(csv_row(COLUMNS))
+            writer.writerows(csv_row(row) for row in rows)
             return
         header = [COLUMNS[0], "title", *COLUMNS[1:]]
         table = [[c[0], str(r.definition.title), *c[1:]] for r, c in zip(results, rows, strict=True)]

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from opora.core.formula_text import csv_row
 from opora.core.models import User
 from opora.results.models import Procedure
 from opora.results.selectors import indicators_for
@@ -50,8 +51,8 @@ class Command(BaseCommand):
         ]
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(table)
+            writer.writerow(csv_row(COLUMNS))
+            writer.writerows(csv_row(row) for row in table)
             return
         widths = [max([len(c), *(len(row[i]) for row in table)]) for i, c in enumerate(COLUMNS)]
         for row in [COLUMNS, *table]:
