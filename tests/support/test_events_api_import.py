@@ -60,6 +60,20 @@ def test_api_lists_scoped_events_with_counts_and_no_names(cast: Cast) -> None:
     assert Client().get("/api/events").status_code == 401
 
 
+def test_filtering_by_a_school_outside_the_scope_reveals_nothing(cast: Cast) -> None:
+    regional = services.event_create(actor=cast.alice, region=cast.r10, data=services.EventData(
+        title="Региональный семинар", kind="seminar", starts_on=TODAY))
+    services.invitations_add(actor=cast.alice, event=regional, schools=[cast.s1, cast.s3])
+    maria = client_for(cast.maria)  # M1: sees the event because s1 is invited, but not s3 of M2
+    assert [e["id"] for e in maria.get("/api/events").json()] == [regional.pk]
+    assert [e["id"] for e in maria.get("/api/events", {"school": "1001"}).json()] == [regional.pk]
+    invited, absent = maria.get("/api/events", {"school": "1003"}), maria.get("/api/events", {"school": "2001"})
+    assert invited.status_code == absent.status_code == 404
+    assert invited.json() == absent.json()
+    page = maria.get("/events/", {"school": "1003", "year": TODAY.year}).content.decode()
+    assert "Региональный семинар" not in page
+
+
 def sheet(tmp_path: Path, rows: list[list[Any]], header: tuple[str, ...] = ("ФИО", "код школы", "должность",
                                                                           "присутствовал")) -> Path:
     workbook = Workbook()

@@ -171,6 +171,9 @@ def plan_events(user: UserLike, *, year: int | None = None, municipality: str = 
     if status:
         events = events.filter(status=status)
     if school:
+        # Filtering by a school outside the user's reach would tell whether it is invited: answer nothing.
+        if not access.schools_for(user, Perm.VIEW_SUPPORT).filter(code=school).exists():
+            return events.none()
         events = events.filter(Q(invitations__school__code=school) | Q(venue_school__code=school)).distinct()
     return with_figures(events.select_related("municipality", "venue_school")).order_by("starts_on", "pk")
 

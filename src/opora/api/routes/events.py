@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from opora.api.auth import caller
@@ -80,5 +80,7 @@ def events_list(request: HttpRequest, params: Query[EventsQuery]) -> Any:
     региональные — региональным ролям и приглашённым школам), по дате начала. По каждому — число приглашённых
     школ, пришедших школ, зарегистрированных и присутствовавших. Имён участников нет."""
     user = _reader(request)
+    if params.school and not access.schools_for(user, Perm.VIEW_SUPPORT).filter(code=params.school).exists():
+        raise Http404  # as for any school outside the caller's reach, invited or not
     events = plan_events(user, year=params.year, municipality=params.municipality or "", school=params.school or "")
     return [_item(e) for e in events]
