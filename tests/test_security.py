@@ -53,6 +53,20 @@ def test_sign_in_is_locked_after_repeated_failures(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+def test_the_session_cookie_is_out_of_scripts_reach_and_pages_refuse_framing(cast: Cast) -> None:
+    response = Client().post("/login/", {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+    assert 0 < int(session["max-age"]) <= 12 * 60 * 60
+    page = Client().get("/login/")
+    assert page["X-Frame-Options"] == "DENY"
+    assert page["X-Content-Type-Options"] == "nosniff"
+    assert page.cookies["csrftoken"]["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
 def test_forms_refuse_posts_without_the_csrf_token(cast: Cast) -> None:
     c = Client(enforce_csrf_checks=True)
     c.force_login(cast.oleg)
