@@ -44,6 +44,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("OPORA_SECRET_KEY must be set when OPORA_DEBUG=0")
     SECRET_KEY = "embedded-insecure-key-change-me-for-production-use-only-0123456789"
+# `opora serve` refuses DEBUG on or the embedded key unless this says the run is a trial.
+TRIAL = env_bool("OPORA_TRIAL", False)
 ALLOWED_HOSTS = env_list("OPORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("OPORA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -246,3 +248,9 @@ PLANS_ATTACHMENT_MAX_BYTES = int(os.environ.get("OPORA_PLANS_ATTACHMENT_MAX_BYTE
 PLANS_REMIND_DAYS = int(os.environ.get("OPORA_PLANS_REMIND_DAYS", "7"))
 # The site's address for full links in e-mails (empty: links relative to the site).
 OPORA_BASE_URL = os.environ.get("OPORA_BASE_URL", "")
+
+# The production web server (`opora serve`, gunicorn): address, worker processes, the longest
+# request in seconds (analytical reports and exports take a while).
+WEB_BIND = os.environ.get("OPORA_WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = int(os.environ.get("OPORA_WEB_WORKERS", "3"))
+WEB_TIMEOUT = int(os.environ.get("OPORA_WEB_TIMEOUT", "120"))
