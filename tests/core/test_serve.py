@@ -3,6 +3,7 @@ through real gunicorn workers with DEBUG off, on SQLite or on PostgreSQL (DATABA
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -96,12 +97,11 @@ def production_env(tmp_path_factory: pytest.TempPathFactory, database_url: str) 
     return env
 
 
-@pytest.fixture(scope="module")
-def server(production_env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def start(env: dict[str, str]) -> tuple[str, subprocess.Popen[str]]:
     port = free_port()
     process = subprocess.Popen(
         [*OPORA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=production_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _attempt in range(300):  # the server answers once its workers have booted
@@ -112,9 +112,19 @@ def server(production_env: dict[str, str]) -> Iterator[tuple[str, subprocess.Pop
                 break
         except OSError:
             time.sleep(0.2)
-    yield base, process
+    return base, process
+
+
+def stop(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server(production_env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    base, process = start(production_env)
+    yield base, process
+    stop(process)
 
 
 def test_login_page_and_a_hashed_static_file_are_served(server: tuple[str, subprocess.Popen[str]]) -> None:
@@ -143,3 +153,22 @@ def test_hup_reloads_the_workers_and_the_server_keeps_answering(
     process.send_signal(signal.SIGHUP)
     statuses = [fetch(base + "/login/")[0] for _ in range(5)]
     assert statuses == [200] * 5 and process.poll() is None
+
+
+def test_healthz_reports_ok_through_the_server(server: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _process = server
+    status, body, headers = fetch(base + "/healthz")
+    assert status == 200 and json.loads(body)["database"] is True and json.loads(body)["ok"] is True
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(production_env: dict[str, str]) -> None:
+    url = production_env.get("DATABASE_URL", "")
+    broken = url.rsplit("/", 1)[0] + "/opora_no_such_database" if url else "sqlite:////nonexistent/dir/x.sqlite3"
+    base, process = start({**production_env, "DATABASE_URL": broken})
+    try:
+        status, body, _headers = fetch(base + "/healthz")
+    finally:
+        stop(process)
+    assert status == 503
+    report = json.loads(body)
+    assert report["ok"] is False and report["database"] is False and "opora_no_such_database" not in body
