@@ -256,3 +256,12 @@ OPORA_BASE_URL = os.environ.get("OPORA_BASE_URL", "")
 WEB_BIND = os.environ.get("OPORA_WEB_BIND", "127.0.0.1:8000")
 WEB_WORKERS = int(os.environ.get("OPORA_WEB_WORKERS", "3"))
 WEB_TIMEOUT = int(os.environ.get("OPORA_WEB_TIMEOUT", "120"))
+
+# Periodic jobs run by `opora scheduler` (see opora/jobs/schedule.py and docs/admin.md):
+# `name=HH:MM` daily, `name=mon HH:MM` weekly, `name=30m` / `name=6h` at intervals.
+SCHEDULE = os.environ.get(
+    "OPORA_SCHEDULE",
+    "plans_remind=07:00,plans_digest=mon 07:30,refresh_figures=03:00,jobs_cleanup=04:00",
+)
+# Finished background jobs older than this many days are deleted by the `jobs_cleanup` job.
+JOBS_KEEP_DAYS = int(os.environ.get("OPORA_JOBS_KEEP_DAYS", "90"))

@@ -24,6 +24,7 @@ def test_healthy_server_answers_200_without_secrets_or_paths(tmp_path: Path) -> 
     body: dict[str, Any] = response.json()
     assert body["ok"] is True and body["database"] is True and body["results_store"] is True
     assert body["worker"] == {"last_started": None, "last_finished": None, "waiting": 0}
+    assert body["scheduler"] == {"last_run": None, "status": None}
     text = response.content.decode()
     assert settings.SECRET_KEY not in text and str(tmp_path) not in text and "postgres" not in text
 

@@ -1,8 +1,8 @@
-"""What `/healthz` reports: the database, the results store, the background worker.
+"""What `/healthz` reports: the database, the results store, the background worker, the scheduler.
 
 No paths, names or settings: a monitoring probe sees only whether each part works and when the
 worker last did something. The answer is unhealthy when the database or the results store fails;
-the worker's activity is reported for the monitor to judge (an idle worker records nothing).
+the worker's and the scheduler's activity is reported for the monitor to judge (an idle worker records nothing).
 """
 
 from __future__ import annotations
@@ -55,6 +55,19 @@ def worker_activity() -> dict[str, Any]:
             "waiting": waiting}
 
 
+def scheduler_activity() -> dict[str, Any]:
+    """The latest run the scheduler started, and whether it finished well."""
+    from opora.jobs.models import ScheduledRun
+
+    try:
+        last = ScheduledRun.objects.order_by("-started_at").first()
+    except DatabaseError:
+        last = None
+    if last is None:
+        return {"last_run": None, "status": None}
+    return {"last_run": _iso(last.started_at), "status": last.status}
+
+
 def health_report() -> tuple[bool, dict[str, Any]]:
     """(healthy, the JSON body)."""
     db = database_ok()
@@ -64,5 +77,6 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         "database": db,
         "results_store": store,
         "worker": worker_activity() if db else None,
+        "scheduler": scheduler_activity() if db else None,
     }
     return db and store, body
