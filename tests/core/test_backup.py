@@ -95,7 +95,8 @@ def test_demo_backed_up_and_restored_into_an_empty_database_is_the_same(
     assert made.returncode == 0, made.stderr
     manifest = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["opora_version"] and manifest["created_at"]
-    assert "media/reports/справка.docx" in manifest["files"] and any(f.startswith("results/") for f in manifest["files"])
+    files = manifest["files"]
+    assert "media/reports/справка.docx" in files and any(f.startswith("results/") for f in files)
     assert opora(source, "backup", str(backup)).returncode == 1  # never over an existing backup
 
     target = environment(tmp_path / "target", databases[1])
