@@ -27,10 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         entries = schedule_entries()  # a malformed OPORA_SCHEDULE fails here, at start-up
         while True:
-            close_old_connections()
             for run in scheduler_tick(entries=entries):
                 self.stdout.write(f"{timezone.localtime(run.finished_at):%Y-%m-%d %H:%M} {run.name} "
                                   f"{run.get_status_display()}: {run.message}")
             if options["once"]:
                 return
             time.sleep(max(1, options["interval"]))
+            close_old_connections()  # a restarted database must not leave this process stuck
