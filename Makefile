@@ -1,5 +1,6 @@
 # Opora: two commands set up everything.
 #   make run    install, migrate, load the demo region, start the worker and the server
+#   make serve  install, migrate, collect static files, run the production server (gunicorn)
 #   make test   install what tests need (including Debian's chromium) and run the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -11,7 +12,7 @@ DEMO_SIZE ?= tiny
 DEMO_SEED ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench install assets migrate demo worker messages lint clean
+.PHONY: run serve test bench install assets migrate demo worker messages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -48,6 +49,11 @@ run: demo assets
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/opora db_worker --queue-name default --no-reload --no-startup-delay -v 0 & \
 	$(BIN)/opora runserver $(HOST):$(PORT) --noreload
+
+# Production: the database from DATABASE_URL, OPORA_DEBUG=0 and OPORA_SECRET_KEY in the environment
+# (see docs/admin.md); gunicorn with OPORA_WEB_WORKERS workers on OPORA_WEB_BIND.
+serve: migrate assets
+	$(BIN)/opora serve
 
 worker: install
 	$(BIN)/opora db_worker --queue-name default --no-reload

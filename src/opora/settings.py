@@ -44,6 +44,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("OPORA_SECRET_KEY must be set when OPORA_DEBUG=0")
     SECRET_KEY = "embedded-insecure-key-change-me-for-production-use-only-0123456789"
+# `opora serve` refuses DEBUG on or the embedded key unless this says the run is a trial.
+TRIAL = env_bool("OPORA_TRIAL", False)
 ALLOWED_HOSTS = env_list("OPORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("OPORA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -221,6 +223,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("OPORA_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitoring probes ask over plain HTTP inside the server's network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("OPORA_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -246,3 +250,18 @@ PLANS_ATTACHMENT_MAX_BYTES = int(os.environ.get("OPORA_PLANS_ATTACHMENT_MAX_BYTE
 PLANS_REMIND_DAYS = int(os.environ.get("OPORA_PLANS_REMIND_DAYS", "7"))
 # The site's address for full links in e-mails (empty: links relative to the site).
 OPORA_BASE_URL = os.environ.get("OPORA_BASE_URL", "")
+
+# The production web server (`opora serve`, gunicorn): address, worker processes, the longest
+# request in seconds (analytical reports and exports take a while).
+WEB_BIND = os.environ.get("OPORA_WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = int(os.environ.get("OPORA_WEB_WORKERS", "3"))
+WEB_TIMEOUT = int(os.environ.get("OPORA_WEB_TIMEOUT", "120"))
+
+# Periodic jobs run by `opora scheduler` (see opora/jobs/schedule.py and docs/admin.md):
+# `name=HH:MM` daily, `name=mon HH:MM` weekly, `name=30m` / `name=6h` at intervals.
+SCHEDULE = os.environ.get(
+    "OPORA_SCHEDULE",
+    "plans_remind=07:00,plans_digest=mon 07:30,refresh_figures=03:00,jobs_cleanup=04:00",
+)
+# Finished background jobs older than this many days are deleted by the `jobs_cleanup` job.
+JOBS_KEEP_DAYS = int(os.environ.get("OPORA_JOBS_KEEP_DAYS", "90"))

@@ -123,3 +123,11 @@ def test_blocked_user_loses_all_access(cast: Cast) -> None:
     cast.alice.is_active = False
     cast.alice.save()
     assert not access.schools_for(cast.alice).exists()
+
+
+@pytest.mark.django_db
+def test_schedule_of_periodic_jobs_is_for_installation_and_regional_administrators(cast: Cast) -> None:
+    for username in VISIBLE_SCHOOLS:
+        user = getattr(cast, username)
+        assert access.has_perm_anywhere(user, Perm.VIEW_SCHEDULE) == (username in {"alice", "zoe"}), username
+        assert client_for(user).get("/jobs/schedule/").status_code == (200 if username in {"alice", "zoe"} else 403)

@@ -62,6 +62,7 @@ class Perm(StrEnum):
     IMPORT_DEFICITS = "import_deficits"  # import professional-deficit diagnostics
     MANAGE_DEVELOPMENT_PLANS = "manage_development_plans"  # teachers' development plans, courses
     MANAGE_PROGRAMMES = "manage_programmes"  # municipal/regional programmes, their indicators and targets
+    VIEW_SCHEDULE = "view_schedule"  # the periodic jobs of the installation: last run, result, next run
 
 
 _READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES,
@@ -85,7 +86,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS,
                                                                 Perm.VIEW_PLANS, Perm.MANAGE_STAGES,
                                                                 Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS,
-                                                                Perm.MANAGE_MEETINGS, Perm.MANAGE_PROGRAMMES}),
+                                                                Perm.MANAGE_MEETINGS, Perm.MANAGE_PROGRAMMES,
+                                                                Perm.VIEW_SCHEDULE}),
     Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | _COORDINATION | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
                                                                                     Perm.MANAGE_STAGES}),
     Role.MUNICIPAL_COORDINATOR: frozenset(

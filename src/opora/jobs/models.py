@@ -63,3 +63,31 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ScheduledRunStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ScheduledRun(models.Model):
+    """One due run of a periodic job. The unique (name, due_at) is the claim: the scheduler that
+    inserts the row runs the job, any other one gets an IntegrityError and leaves it."""
+
+    name = models.CharField(_("job"), max_length=64)
+    due_at = models.DateTimeField(_("due"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ScheduledRunStatus.choices,
+                              default=ScheduledRunStatus.RUNNING)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [models.UniqueConstraint(fields=["name", "due_at"], name="scheduled_run_once_per_due_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.due_at:%Y-%m-%d %H:%M}"

@@ -5,5 +5,6 @@ from opora.jobs import views
 app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="list"),
+    path("schedule/", views.schedule, name="schedule"),
     path("<uuid:job_id>/", views.job_detail, name="detail"),
 ]

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from opora.core import access
+from opora.core.access import Perm
+from opora.jobs.periodic import JOB_TITLES
+from opora.jobs.scheduler import schedule_overview
 from opora.jobs.selectors import job_get, jobs_for_user
 
 
@@ -20,3 +25,12 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/list.html", {"jobs": jobs_for_user(request.user)[:50]})
+
+
+@login_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The periodic jobs: each one's last run and result, and when it runs next."""
+    if not access.has_perm_anywhere(request.user, Perm.VIEW_SCHEDULE):
+        raise PermissionDenied
+    rows = [{"row": row, "title": JOB_TITLES[row.entry.name]} for row in schedule_overview()]
+    return render(request, "jobs/schedule.html", {"rows": rows})

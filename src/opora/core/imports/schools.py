@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from opora.core import access
@@ -88,7 +89,11 @@ class _Scope:
         if access.is_superuser(actor):
             regions = list(Region.objects.all())
         else:
-            regions = list(Region.objects.filter(pk__in=allowed_qs.values("region_id")).distinct())
+            # A whole region counts even before it has a municipality (its first import creates them).
+            whole = access.regions_for(actor, Perm.IMPORT_SCHOOLS).values("pk")
+            regions = list(
+                Region.objects.filter(Q(pk__in=allowed_qs.values("region_id")) | Q(pk__in=whole)).distinct()
+            )
         if not regions:
             raise FileRejected(
                 [RowError(None, "", _("There is no region to import schools into."))]

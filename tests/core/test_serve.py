@@ -1,0 +1,174 @@
+"""`opora serve`: refuses a development configuration; serves pages, static files and a clean 404
+through real gunicorn workers with DEBUG off, on SQLite or on PostgreSQL (DATABASE_URL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from opora.core.serving import EMBEDDED_SECRET_PREFIX
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+OPORA = [sys.executable, "-m", "opora.cli"]
+
+
+def test_serve_refuses_debug_mode_and_the_embedded_key_in_russian() -> None:
+    with override_settings(DEBUG=True, SECRET_KEY=EMBEDDED_SECRET_PREFIX + "-x", TRIAL=False):
+        with pytest.raises(CommandError) as refused:
+            call_command("serve")
+    message = str(refused.value)
+    assert "OPORA_SECRET_KEY" in message and "OPORA_DEBUG=0" in message and "--trial" in message
+    assert "секретный ключ" in message.lower() and "отладки" in message
+
+
+def test_serve_refuses_when_static_files_were_not_collected(tmp_path: Path) -> None:
+    with override_settings(DEBUG=False, SECRET_KEY="a-real-key-" * 5, STATIC_ROOT=tmp_path, TRIAL=False):
+        with pytest.raises(CommandError, match="collectstatic"):
+            call_command("serve")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local test server
+            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    """A fresh database of its own: a new PostgreSQL database when the suite runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield ""  # a SQLite file inside the server's data directory
+        return
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"opora_serve_{uuid.uuid4().hex[:8]}"
+    admin = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
+             "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def production_env(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> dict[str, str]:
+    """The environment of a region's server, migrated and with its static files collected."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPORA_") and k != "DATABASE_URL"}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "opora.settings",
+        "OPORA_VAR_DIR": str(tmp_path_factory.mktemp("var")),
+        "OPORA_DEBUG": "0",
+        "OPORA_SECRET_KEY": "test-" + uuid.uuid4().hex * 2,
+        "OPORA_SSL_REDIRECT": "0",
+        "OPORA_ALLOWED_HOSTS": "127.0.0.1",
+    })
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+        subprocess.run([*OPORA, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    return env
+
+
+def start(env: dict[str, str]) -> tuple[str, subprocess.Popen[str]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*OPORA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _attempt in range(300):  # the server answers once its workers have booted
+        if process.poll() is not None:
+            pytest.fail(process.stdout.read() if process.stdout else "gunicorn exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    return base, process
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server(production_env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    base, process = start(production_env)
+    yield base, process
+    stop(process)
+
+
+def test_login_page_and_a_hashed_static_file_are_served(server: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _process = server
+    status, html, _headers = fetch(base + "/login/")
+    assert status == 200 and "Войти" in html
+    stylesheet = re.search(r'href="(/static/opora/opora\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "the page links the hashed stylesheet of the manifest"
+    status, css, headers = fetch(base + stylesheet.group(1))
+    assert status == 200 and css.strip()
+    assert "immutable" in headers.get("Cache-Control", "")  # WhiteNoise: cached for good
+
+
+def test_unknown_page_shows_the_russian_404_without_details(server: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _process = server
+    status, html, _headers = fetch(base + "/no-such-page/")
+    assert status == 404
+    assert "Не найдено" in html and "Страница не существует" in html
+    assert "URLconf" not in html and "Traceback" not in html and "DEBUG" not in html
+
+
+def test_hup_reloads_the_workers_and_the_server_keeps_answering(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base, process = server
+    process.send_signal(signal.SIGHUP)
+    statuses = [fetch(base + "/login/")[0] for _ in range(5)]
+    assert statuses == [200] * 5 and process.poll() is None
+
+
+def test_healthz_reports_ok_through_the_server(server: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _process = server
+    status, body, headers = fetch(base + "/healthz")
+    assert status == 200 and json.loads(body)["database"] is True and json.loads(body)["ok"] is True
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(production_env: dict[str, str]) -> None:
+    url = production_env.get("DATABASE_URL", "")
+    broken = url.rsplit("/", 1)[0] + "/opora_no_such_database" if url else "sqlite:////nonexistent/dir/x.sqlite3"
+    base, process = start({**production_env, "DATABASE_URL": broken})
+    try:
+        status, body, _headers = fetch(base + "/healthz")
+    finally:
+        stop(process)
+    assert status == 503
+    report = json.loads(body)
+    assert report["ok"] is False and report["database"] is False and "opora_no_such_database" not in body
