@@ -99,3 +99,29 @@ def test_missing_file_is_reported_not_a_traceback(
         main(["opora", "import-schools", str(tmp_path / "none.xlsx"), "--user", "alice"])
     err = capsys.readouterr().err
     assert exited.value.code == 1 and "Traceback" not in err and err.strip()
+
+
+def test_sheet_option_reads_the_named_sheet_and_a_wrong_name_lists_the_sheets(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "Справка"
+    first.append(SCHOOL_HEADER[:5])
+    first.append(["9301", "Не эта", "10-01", "СОШ", "город"])
+    data = book.create_sheet("Школы")
+    data.append(SCHOOL_HEADER[:5])
+    data.append(["9302", "Эта", "10-01", "СОШ", "город"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    main(["opora", "import-schools", str(path), "--user", "oleg", "--sheet", "Школы"])
+    assert set(School.objects.filter(code__in=["9301", "9302"]).values_list("code", flat=True)) == {"9302"}
+    with pytest.raises(SystemExit) as exited:
+        main(["opora", "import-schools", str(path), "--user", "oleg", "--sheet", "Лист9"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1 and "«Справка»" in err and "«Школы»" in err
+    with pytest.raises(SystemExit):
+        main(["opora", "import-scales", str(path), "--user", "alice", "--sheet", "Школы"])
+    assert "--sheet" in capsys.readouterr().err

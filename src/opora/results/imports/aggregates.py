@@ -97,7 +97,7 @@ def small_group(n: int) -> str:
 
 
 def aggregates_import(
-    *, actor: User, path: Path, progress: Progress | None = None
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
 ) -> ImportOutcome:
     """Check the whole file, then replace the aggregate indicators of its cells, or change nothing."""
     if not access.has_perm_anywhere(actor, Perm.IMPORT_SCHOOLS):
@@ -105,7 +105,7 @@ def aggregates_import(
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path) as sheet:
+        with open_sheet(path, sheet) as sheet:
             tasks = staging.task_columns(sheet.header, pct=True)
             columns = map_columns(sheet, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(sheet.header)))
             context = _Context.load(actor)

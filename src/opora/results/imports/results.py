@@ -88,6 +88,7 @@ def results_import(
     path: Path,
     progress: Progress | None = None,
     job: Job | None = None,
+    sheet: str | None = None,
 ) -> ImportOutcome:
     """Check the whole file, then store it as the current results of its works, or change nothing.
 
@@ -99,7 +100,7 @@ def results_import(
     errors = ErrorList()
     with staging.staging_connection() as con:
         try:
-            with open_sheet(path) as sheet:
+            with open_sheet(path, sheet) as sheet:
                 tasks = staging.task_columns(sheet.header)
                 columns = map_columns(sheet, (*RESULT_COLUMNS, *tasks))
                 rows = staging.stage_rows(con, sheet, columns, progress=_half(progress))

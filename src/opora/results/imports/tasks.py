@@ -81,7 +81,8 @@ class _WorkTasks:
     broken: bool = False  # a row of it failed: its total means nothing
 
 
-def tasks_import(*, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
+def tasks_import(*, actor: User, path: Path, progress: Progress | None = None,
+                 sheet: str | None = None) -> ImportOutcome:
     """Validate the whole file, then write each listed work's tasks in one transaction.
 
     Tasks equal to what is stored are skipped, so applying the same file twice changes nothing.
@@ -93,7 +94,7 @@ def tasks_import(*, actor: User, path: Path, progress: Progress | None = None) -
     works: dict[WorkKey, _WorkTasks] = {}
     rows = 0
     try:
-        with open_sheet(path) as sheet:
+        with open_sheet(path, sheet) as sheet:
             columns = map_columns(sheet, TASK_COLUMNS)
             for done, (number, cells) in enumerate(sheet.rows, start=1):
                 rows += 1

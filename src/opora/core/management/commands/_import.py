@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,12 +45,21 @@ class ImportCommand(BaseCommand):
                 "administrator (the first superuser)"
             ),
         )
+        parser.add_argument(
+            "--sheet",
+            help=_("the workbook's sheet to read (by default the first, or the only one with data)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = resolve_user(options["user"])
         path: Path = options["file"]
+        extra: dict[str, Any] = {}
+        if options.get("sheet"):
+            if "sheet" not in inspect.signature(type(self).service).parameters:
+                raise CommandError(_("This import reads every sheet of the workbook: --sheet does not apply."))
+            extra["sheet"] = options["sheet"]
         try:
-            outcome = type(self).service(actor=actor, path=path)
+            outcome = type(self).service(actor=actor, path=path, **extra)
         except AccessDenied as exc:
             raise CommandError(
                 _("The user «%(name)s» may not run this import.") % {"name": actor.username}
