@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SIZE ?= tiny
 DEMO_SEED ?= 1
+TEST_WORKERS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run serve test bench install assets migrate demo worker messages lint clean
@@ -70,7 +71,7 @@ worker: install
 
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext /usr/bin/soffice
 	$(BIN)/ruff check -q src tests scripts benchmarks
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
