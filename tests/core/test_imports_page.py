@@ -167,3 +167,32 @@ def test_recent_imports_are_listed_on_the_page(
     page = client.get(reverse("imports"))
     job = Job.objects.get(created_by=cast.alice)
     assert reverse("jobs:detail", args=[job.pk]) in page.text
+
+
+def test_the_sheet_named_on_the_form_is_the_one_imported(
+    client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Справка"
+    book.active.append(["Данные на листе «Школы»"])
+    data = book.create_sheet("Школы")
+    data.append(SCHOOL_HEADER[:5])
+    data.append(["9111", "С листа", "10-01", "СОШ", "город"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    signed = _signed_in(client, cast.oleg)
+    page = signed.get(reverse("imports")).text
+    assert 'name="schools-sheet"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed.post(reverse("import_schools"), {
+            "schools-file": SimpleUploadedFile("two.xlsx", path.read_bytes()), "schools-sheet": "Школы"})
+    assert response.status_code == 302
+    assert School.objects.get(code="9111").name == "С листа"
+    with django_capture_on_commit_callbacks(execute=True):
+        signed.post(reverse("import_schools"), {
+            "schools-file": SimpleUploadedFile("two.xlsx", path.read_bytes()), "schools-sheet": "Лист9"})
+    job = Job.objects.filter(created_by=cast.oleg).order_by("-created_at").first()
+    assert job.status == JobStatus.FAILED
+    assert "«Справка»" in str(job.errors) and "«Школы»" in str(job.errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,16 @@ def _uploaded(job: Job) -> Path | None:
     return path if path.is_relative_to(root) else None
 
 
+def _sheet_choice(job: Job, service: ImportService) -> dict[str, str]:
+    """The sheet the user named on the upload form, for the imports that read one sheet."""
+    sheet = (job.params or {}).get("sheet") or ""
+    if not sheet:
+        return {}
+    parameters = inspect.signature(service).parameters
+    takes = "sheet" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    return {"sheet": sheet} if takes else {}
+
+
 def run_import(job_id: str, service: ImportService) -> None:
     """Run `service` on the job's file as the job's author; record the outcome; delete the file."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -50,7 +61,7 @@ def run_import(job_id: str, service: ImportService) -> None:
 
         report: Progress = progress
         try:
-            outcome = service(actor=actor, path=path, progress=report)
+            outcome = service(actor=actor, path=path, progress=report, **_sheet_choice(job, service))
         except AccessDenied:
             job_failed(job, errors=[], message=_("You may not run this import."))
             return

@@ -184,7 +184,8 @@ def _teacher(number: int, cells: list[CellValue], columns: ColumnMap, school: An
     return found[0]
 
 
-def deficits_import(*, actor: User, path: Path, progress: Progress | None = None) -> ImportOutcome:
+def deficits_import(*, actor: User, path: Path, progress: Progress | None = None,
+                    sheet: str | None = None) -> ImportOutcome:
     """Check the whole file, then create or update one result per teacher, year, diagnostic and area."""
     allowed = import_schools(actor).select_related("municipality")
     if not allowed.exists():
@@ -194,7 +195,7 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path) as sheet:
+        with open_sheet(path, sheet) as sheet:
             columns = map_columns(sheet, COLUMNS)
             if not columns.has("staff_number") and not columns.has("full_name"):
                 raise FileRejected([RowError(sheet.header_row, "",

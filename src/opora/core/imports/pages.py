@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 
 from opora.core import access
 from opora.core.imports.templates import ColumnHelp
-from opora.core.imports.upload import UploadForm, upload_save
+from opora.core.imports.upload import SheetUploadForm, UploadForm, upload_save
 from opora.jobs.models import Job
 from opora.jobs.selectors import jobs_for_user
 from opora.jobs.services import job_create, job_enqueue
@@ -33,12 +33,16 @@ class ImportKind:
     template_url: str  # URL name of the template download, taking the kind
     columns: Callable[[], list[ColumnHelp]]
     workbook: Callable[[], bytes]
+    one_sheet: bool = True  # reads one sheet, which the user may name (the scales import reads them all)
+
+    def form(self, *args: Any) -> UploadForm:
+        return (SheetUploadForm if self.one_sheet else UploadForm)(*args, prefix=self.kind)
 
 
 def import_sections(kinds: Sequence[ImportKind], forms: dict[str, UploadForm] | None = None) -> list[dict[str, Any]]:
     forms = forms or {}
     return [
-        {"kind": k, "form": forms.get(k.kind) or UploadForm(prefix=k.kind), "columns": k.columns()}
+        {"kind": k, "form": forms.get(k.kind) or k.form(), "columns": k.columns()}
         for k in kinds
     ]
 
@@ -53,7 +57,7 @@ def recent_imports(request: HttpRequest, kinds: Sequence[ImportKind]) -> QuerySe
 
 def import_upload(request: HttpRequest, kind: ImportKind) -> HttpResponse | UploadForm:
     """Save the upload and start its job (→ the job page), or return the form with its errors."""
-    form = UploadForm(request.POST, request.FILES, prefix=kind.kind)
+    form = kind.form(request.POST, request.FILES)
     if not form.is_valid():
         return form
     path, shown = upload_save(form.cleaned_data["file"])
@@ -61,7 +65,7 @@ def import_upload(request: HttpRequest, kind: ImportKind) -> HttpResponse | Uplo
         kind=f"import_{kind.kind}",
         title=str(kind.job_title) % {"file": shown},
         user=request.user,  # type: ignore[arg-type]
-        params={"path": str(path), "filename": shown},
+        params={"path": str(path), "filename": shown, "sheet": form.cleaned_data.get("sheet", "").strip()},
     )
     job_enqueue(job, kind.task)
     return redirect("jobs:detail", job_id=job.pk)

@@ -37,6 +37,15 @@ class UploadForm(forms.Form):
         return upload
 
 
+class SheetUploadForm(UploadForm):
+    """An upload for the imports that read one sheet: the user may name it."""
+
+    sheet = forms.CharField(
+        label=gettext_lazy("Sheet of the workbook"), required=False, max_length=31,
+        help_text=gettext_lazy("only when the data are not on the first sheet; a CSV file has none"),
+    )
+
+
 def upload_save(upload: UploadedFile) -> tuple[Path, str]:
     """Store the file under a random name in IMPORT_UPLOAD_DIR; return it and the shown name."""
     try:

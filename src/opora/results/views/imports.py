@@ -34,6 +34,7 @@ from opora.results.tasks import (
 
 def _kind(kind: str, heading: object, job_title: object, task: object, module: object) -> ImportKind:
     return ImportKind(
+        one_sheet=kind != "scales",
         kind=kind, heading=heading, job_title=job_title, task=task, action=f"import_{kind}",
         template_url="results_template",
         columns=partial(module.column_help, kind),  # type: ignore[attr-defined]
