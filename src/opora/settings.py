@@ -265,3 +265,7 @@ SCHEDULE = os.environ.get(
 )
 # Finished background jobs older than this many days are deleted by the `jobs_cleanup` job.
 JOBS_KEEP_DAYS = int(os.environ.get("OPORA_JOBS_KEEP_DAYS", "90"))
+# A running task's worker stamps its job this often (0: never); a job unstamped for
+# OPORA_JOB_STALE_SECONDS is marked failed as interrupted (jobs/heartbeat.py).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("OPORA_JOB_HEARTBEAT_SECONDS", "15"))
+JOB_STALE_SECONDS = float(os.environ.get("OPORA_JOB_STALE_SECONDS", "120"))

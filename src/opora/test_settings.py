@@ -11,6 +11,8 @@ from opora.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# Tasks run in the test's thread: a heartbeat thread would contend for SQLite's write lock.
+JOB_HEARTBEAT_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests never write into the working tree's var/: results and uploads go to a fresh temp dir.
 _TMP = Path(tempfile.mkdtemp(prefix="opora-tests-"))

@@ -5,19 +5,16 @@ results store and the same identification list; a damaged backup is refused befo
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import dj_database_url
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-OPORA = [sys.executable, "-m", "opora.cli"]
+from tests.installation import ROOT, installation_env, opora, scratch_databases
+
 COUNTS = """
 import json, django
 django.setup()
@@ -31,36 +28,8 @@ print(json.dumps({m.__name__: m.objects.count() for m in (School, User, Run, Run
 @pytest.fixture
 def databases() -> Iterator[tuple[str, str]]:
     """Two fresh databases: the installation's and the empty one to restore into."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield "", ""
-        return
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    admin = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
-             "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
-    names = [f"opora_backup_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    with psycopg.connect(**admin) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    base = url.rsplit("/", 1)[0]
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    with psycopg.connect(**admin) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def environment(var: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPORA_") and k != "DATABASE_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "opora.settings", "OPORA_VAR_DIR": str(var)})
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def opora(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*OPORA, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    with scratch_databases(2, "opora_backup") as (first, second):
+        yield first, second
 
 
 def counts(env: dict[str, str]) -> dict[str, int]:
@@ -83,7 +52,7 @@ def store_files(var: Path) -> dict[str, int]:
 def test_demo_backed_up_and_restored_into_an_empty_database_is_the_same(
     tmp_path: Path, databases: tuple[str, str]
 ) -> None:
-    source = environment(tmp_path / "source", databases[0])
+    source = installation_env(tmp_path / "source", databases[0])
     for args in (["migrate", "--noinput", "-v", "0"], ["demo", "--size", "tiny", "--seed", "1"]):
         assert opora(source, *args).returncode == 0
     (tmp_path / "source" / "media" / "reports").mkdir(parents=True)
@@ -99,7 +68,7 @@ def test_demo_backed_up_and_restored_into_an_empty_database_is_the_same(
     assert "media/reports/справка.docx" in files and any(f.startswith("results/") for f in files)
     assert opora(source, "backup", str(backup)).returncode == 1  # never over an existing backup
 
-    target = environment(tmp_path / "target", databases[1])
+    target = installation_env(tmp_path / "target", databases[1])
     damaged = tmp_path / "damaged"
     shutil.copytree(backup, damaged)
     (damaged / "media" / "reports" / "справка.docx").write_bytes(b"changed")

@@ -23,7 +23,8 @@ def test_healthy_server_answers_200_without_secrets_or_paths(tmp_path: Path) -> 
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     body: dict[str, Any] = response.json()
     assert body["ok"] is True and body["database"] is True and body["results_store"] is True
-    assert body["worker"] == {"last_started": None, "last_finished": None, "waiting": 0}
+    assert body["worker"] == {"last_started": None, "last_finished": None, "waiting": 0,
+                              "jobs_running": 0, "last_heartbeat": None, "interrupted_now": 0}
     assert body["scheduler"] == {"last_run": None, "status": None}
     text = response.content.decode()
     assert settings.SECRET_KEY not in text and str(tmp_path) not in text and "postgres" not in text

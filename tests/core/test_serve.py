@@ -4,12 +4,10 @@ through real gunicorn workers with DEBUG off, on SQLite or on PostgreSQL (DATABA
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,16 +15,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import dj_database_url
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
 from opora.core.serving import EMBEDDED_SECRET_PREFIX
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-OPORA = [sys.executable, "-m", "opora.cli"]
+from tests.installation import OPORA, ROOT, installation_env, scratch_databases
 
 
 def test_serve_refuses_debug_mode_and_the_embedded_key_in_russian() -> None:
@@ -61,37 +56,17 @@ def fetch(url: str) -> tuple[int, str, dict[str, str]]:
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     """A fresh database of its own: a new PostgreSQL database when the suite runs on PostgreSQL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield ""  # a SQLite file inside the server's data directory
-        return
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = f"opora_serve_{uuid.uuid4().hex[:8]}"
-    admin = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
-             "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_databases(1, "opora_serve") as (url,):
+        yield url
 
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> dict[str, str]:
     """The environment of a region's server, migrated and with its static files collected."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPORA_") and k != "DATABASE_URL"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "opora.settings",
-        "OPORA_VAR_DIR": str(tmp_path_factory.mktemp("var")),
-        "OPORA_DEBUG": "0",
-        "OPORA_SECRET_KEY": "test-" + uuid.uuid4().hex * 2,
-        "OPORA_SSL_REDIRECT": "0",
-        "OPORA_ALLOWED_HOSTS": "127.0.0.1",
-    })
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    env = installation_env(
+        tmp_path_factory.mktemp("var"), database_url, OPORA_DEBUG="0", OPORA_SECRET_KEY="test-" + uuid.uuid4().hex * 2,
+        OPORA_SSL_REDIRECT="0", OPORA_ALLOWED_HOSTS="127.0.0.1",
+    )
     for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
         subprocess.run([*OPORA, *command], env=env, cwd=ROOT, check=True, capture_output=True)
     return env

@@ -42,17 +42,23 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def worker_activity() -> dict[str, Any]:
-    """When the worker last started and finished a task, and how many tasks wait for it."""
+    """When the worker last started and finished a task, how many tasks wait for it, the running
+    jobs' latest heartbeat, and how many jobs this probe found interrupted (their worker died)."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    from opora.jobs.heartbeat import heartbeat_summary, jobs_reap
+
     try:
+        interrupted = jobs_reap()  # a dead worker's jobs are failed before they are counted
         latest = DBTaskResult.objects.aggregate(started=Max("started_at"), finished=Max("finished_at"))
         waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+        beats = heartbeat_summary()
     except DatabaseError:
-        return {"last_started": None, "last_finished": None, "waiting": None}
+        return {"last_started": None, "last_finished": None, "waiting": None,
+                "jobs_running": None, "last_heartbeat": None, "interrupted_now": None}
     return {"last_started": _iso(latest["started"]), "last_finished": _iso(latest["finished"]),
-            "waiting": waiting}
+            "waiting": waiting, **beats, "interrupted_now": interrupted}
 
 
 def scheduler_activity() -> dict[str, Any]:

@@ -43,6 +43,10 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # Stamped by the running worker (see jobs/heartbeat.py); `worker` is its "host:pid".
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
+    interrupted = models.BooleanField(_("interrupted"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

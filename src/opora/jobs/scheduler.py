@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.jobs.heartbeat import jobs_reap
 from opora.jobs.models import ScheduledRun, ScheduledRunStatus
 from opora.jobs.periodic import PERIODIC_JOBS
 from opora.jobs.schedule import Entry, parse
@@ -61,6 +62,7 @@ def run_execute(run: ScheduledRun, job: Callable[[], str]) -> ScheduledRun:
 def scheduler_tick(*, now: datetime | None = None, entries: list[Entry] | None = None) -> list[ScheduledRun]:
     """Run what is due at `now`; returns the runs this call executed."""
     now = now or timezone.now()
+    jobs_reap(now=now)  # background jobs whose worker died are failed within the stale limit
     done = []
     for entry in entries if entries is not None else schedule_entries():
         run = run_claim(entry.name, entry.latest_due(now))

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 from opora.core.models import User
 from opora.jobs.models import Job, JobStatus
@@ -62,3 +64,31 @@ def job_failed(job: Job, *, errors: list[dict[str, Any]], message: str) -> None:
     job.errors = errors
     job.message = message
     job.save(update_fields=["status", "finished_at", "errors", "message"])
+
+
+def job_rerun(job: Job) -> bool:
+    """Queue an interrupted job again with the same parameters; False when it cannot be re-run.
+
+    Only interrupted jobs qualify: their work was cut off (a killed worker), not refused, and the
+    task is the one recorded for the first run.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    if job.status != JobStatus.FAILED or not job.interrupted or not job.task_result_id:
+        return False
+    first = DBTaskResult.objects.filter(pk=job.task_result_id).only("task_path").first()
+    if first is None:
+        return False
+    try:
+        task = import_string(first.task_path)
+    except ImportError:
+        return False
+    if not isinstance(task, Task):  # the recorded path names a task, never any other callable
+        return False
+    job.status, job.interrupted, job.message, job.errors, job.result = JobStatus.QUEUED, False, "", [], {}
+    job.progress_done = job.progress_total = 0
+    job.started_at = job.finished_at = job.heartbeat_at = None
+    job.worker = ""
+    job.save()
+    job_enqueue(job, task)
+    return True
