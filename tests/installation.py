@@ -5,8 +5,13 @@ SQLite file in the installation's var directory), the installation's environment
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,3 +59,56 @@ def installation_env(var: Path, database_url: str, **settings: str) -> dict[str,
 
 def opora(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*OPORA, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+
+
+def production_installation(var: Path, database_url: str, *, demo: bool = False) -> dict[str, str]:
+    """A region's server environment (DEBUG off, a real secret key), migrated, with its static files
+    collected and, when asked, the tiny demo loaded."""
+    env = installation_env(
+        var, database_url, OPORA_DEBUG="0", OPORA_SECRET_KEY="test-" + uuid.uuid4().hex * 2,
+        OPORA_SSL_REDIRECT="0", OPORA_ALLOWED_HOSTS="127.0.0.1",
+    )
+    commands = [["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]]
+    if demo:
+        commands.append(["demo", "--size", "tiny", "-v", "0"])
+    for command in commands:
+        done = opora(env, *command)
+        assert done.returncode == 0, done.stderr[-3000:]
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(env: dict[str, str]) -> tuple[str, subprocess.Popen[str]]:
+    """`opora serve` (gunicorn, two workers) on a free port; its base URL once it accepts connections."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*OPORA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    for _attempt in range(300):  # the server answers once its workers have booted
+        if process.poll() is not None:
+            raise AssertionError(process.stdout.read() if process.stdout else "gunicorn exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    return f"http://127.0.0.1:{port}", process
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+
+
+def fetch(url: str) -> tuple[int, str, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local test server
+            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)

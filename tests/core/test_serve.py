@@ -6,12 +6,7 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +16,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from opora.core.serving import EMBEDDED_SECRET_PREFIX
-from tests.installation import OPORA, ROOT, installation_env, scratch_databases
+from tests.installation import fetch, production_installation, scratch_databases, start, stop
 
 
 def test_serve_refuses_debug_mode_and_the_embedded_key_in_russian() -> None:
@@ -39,20 +34,6 @@ def test_serve_refuses_when_static_files_were_not_collected(tmp_path: Path) -> N
             call_command("serve")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def fetch(url: str) -> tuple[int, str, dict[str, str]]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local test server
-            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
-
-
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     """A fresh database of its own: a new PostgreSQL database when the suite runs on PostgreSQL."""
@@ -63,36 +44,7 @@ def database_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> dict[str, str]:
     """The environment of a region's server, migrated and with its static files collected."""
-    env = installation_env(
-        tmp_path_factory.mktemp("var"), database_url, OPORA_DEBUG="0", OPORA_SECRET_KEY="test-" + uuid.uuid4().hex * 2,
-        OPORA_SSL_REDIRECT="0", OPORA_ALLOWED_HOSTS="127.0.0.1",
-    )
-    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-        subprocess.run([*OPORA, *command], env=env, cwd=ROOT, check=True, capture_output=True)
-    return env
-
-
-def start(env: dict[str, str]) -> tuple[str, subprocess.Popen[str]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [*OPORA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _attempt in range(300):  # the server answers once its workers have booted
-        if process.poll() is not None:
-            pytest.fail(process.stdout.read() if process.stdout else "gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    return base, process
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
+    return production_installation(tmp_path_factory.mktemp("var"), database_url)
 
 
 @pytest.fixture(scope="module")
