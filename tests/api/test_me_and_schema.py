@@ -132,3 +132,28 @@ def test_every_error_has_the_same_shape(
     body = response.json()
     assert set(body) == {"detail", "code", "errors"}
     assert body["code"] == code and isinstance(body["detail"], str) and body["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method, path", [("delete", "/api/me"), ("put", "/api/schools"), ("patch", "/api/tokens")])
+def test_a_method_the_address_does_not_serve_is_a_405_in_the_error_shape(cast: Cast, method: str, path: str) -> None:
+    response = getattr(session_client(cast.alice), method)(path)
+    assert response.status_code == 405 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"} and body["code"] == "method_not_allowed"
+    assert method.upper() in body["detail"] and "GET" in body["detail"] and "не поддерживается" in body["detail"]
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+def test_an_oversized_body_is_a_413_in_the_error_shape(cast: Cast, settings: object) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # type: ignore[attr-defined]
+    response = session_client(cast.alice).post("/api/tokens", {"name": "x" * 500}, content_type="application/json")
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Запрос слишком большой.", "code": "too_large", "errors": []}
+
+
+@pytest.mark.django_db
+def test_pages_outside_the_api_keep_their_html_errors(cast: Cast) -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -146,6 +147,11 @@ def install(api: NinjaAPI) -> None:
             detail=_("The request cannot be processed."),
         )
 
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(
+            api, request, status=413, code="too_large", detail=_("The request is too large."),
+        )
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # The traceback goes to the log, never to the caller.
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
@@ -162,4 +168,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, invalid_request)
     api.add_exception_handler(ValidationFailed, rule_broken)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, too_large)
     api.add_exception_handler(Exception, server_error)
