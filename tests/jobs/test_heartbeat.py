@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -132,6 +133,11 @@ def test_reaper_fails_only_jobs_without_a_recent_beat_whose_worker_is_gone(cast:
     queued = Job.objects.create(kind="x", title="В очереди", created_by=cast.sam)  # no worker took it yet
     # A live worker process on this machine keeps its job even when its beats are late (SQLite's lock).
     local = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "db_worker"])
+    cmdline = Path(f"/proc/{local.pid}/cmdline")
+    for _attempt in range(100):  # until the child has exec'd (before that it shows pytest's command line)
+        if b"db_worker" in cmdline.read_bytes():
+            break
+        time.sleep(0.05)
     try:
         alive = stamped(cast, seconds_ago=600, worker=f"{socket.gethostname()}:{local.pid}")
         assert jobs_reap() == 1

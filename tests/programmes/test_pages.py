@@ -138,11 +138,19 @@ def test_the_kpi_table_exports_every_indicator_and_year(cast: Cast) -> None:
 
 
 @time_machine.travel(TODAY, tick=False)
+def _kpi_cells(html: str) -> list[str]:
+    return re.findall(r"<div class=\"fact\">(.*?)</div>", html, flags=re.S)
+
+
 def test_the_page_queries_do_not_grow_with_schools(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     known_programme(cast)
     client = _client("alice")
-    with django_assert_max_num_queries(90):
-        assert client.get(reverse("programmes:detail", args=["r10-shnor"])).status_code == 200
+    with django_assert_max_num_queries(90):  # the first view computes the figures once and stores them
+        first = client.get(reverse("programmes:detail", args=["r10-shnor"]))
+    with django_assert_max_num_queries(25):  # later views read the stored figures
+        again = client.get(reverse("programmes:detail", args=["r10-shnor"]))
+    assert first.status_code == again.status_code == 200
+    assert _kpi_cells(first.content.decode()) == _kpi_cells(again.content.decode())
 
 
 @time_machine.travel(TODAY, tick=False)

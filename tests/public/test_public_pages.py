@@ -149,5 +149,7 @@ def test_indicator_export_has_plan_and_fact_per_year(client: Client, world: Worl
 
 def test_programme_page_queries_do_not_grow_with_schools(client: Client, world: World,
                                                           django_assert_max_num_queries) -> None:  # noqa: ANN001
-    with django_assert_max_num_queries(80):
+    with django_assert_max_num_queries(80):  # the first view computes and stores the figures
+        page(client, reverse("public:programme", args=[world.programme.code]))
+    with django_assert_max_num_queries(20):  # later views read them
         page(client, reverse("public:programme", args=[world.programme.code]))

@@ -15,6 +15,7 @@ from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome, passports_import, schools_import
 from opora.core.imports.tabular import Progress
 from opora.core.models import User
+from opora.core.signals import figures_inputs_changed
 from opora.jobs.models import Job
 from opora.jobs.services import job_failed, job_progress, job_started, job_succeeded
 
@@ -67,6 +68,7 @@ def run_import(job_id: str, service: ImportService) -> None:
             return
         if outcome.ok:
             job_succeeded(job, result=outcome.as_result(), message=_("Imported"))
+            figures_inputs_changed.send(sender=Job, job_id=str(job.pk))
         else:
             job_failed(
                 job,

@@ -16,6 +16,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Region, School, User
+from opora.core.signals import figures_inputs_changed
 from opora.identification.models import (
     ListEntry,
     ListOverride,
@@ -282,6 +283,7 @@ def list_approve(*, actor: User, run: Run, comment: str = "") -> YearList:
             region=run.region, year=run.year,
             defaults={"run": run, "comment": comment.strip(), "approved_by": actor})
         _entries_rebuild(year_list)
+    figures_inputs_changed.send(sender=YearList, region_id=run.region_id)
     return year_list
 
 
@@ -301,6 +303,7 @@ def override_set(*, actor: User, region: Region, year: int, school: School, acti
         year_list = YearList.objects.filter(region=region, year=year).first()
         if year_list is not None:
             _entries_rebuild(year_list)
+    figures_inputs_changed.send(sender=ListOverride, region_id=region.pk)
     return override
 
 
@@ -311,6 +314,7 @@ def override_remove(*, actor: User, region: Region, year: int, school: School) -
         year_list = YearList.objects.filter(region=region, year=year).first()
         if year_list is not None:
             _entries_rebuild(year_list)
+    figures_inputs_changed.send(sender=ListOverride, region_id=region.pk)
 
 
 def job_run(job: Job) -> Run | None:

@@ -32,14 +32,21 @@ def plans_digest() -> str:
 
 
 def refresh_figures() -> str:
-    """Recompute the stored school indicators of every procedure and year in the results store."""
+    """Recompute the stored school indicators of every procedure and year in the results store, then
+    every programme's stored indicators (their figures read those)."""
     from opora.results.models import ResultPart
     from opora.results.rollups import indicators_refresh
 
     pairs = sorted(set(ResultPart.objects.filter(active=True).values_list("procedure__code", "year")))
     for procedure, year in pairs:
         indicators_refresh(procedure_code=procedure, year=year)
-    return _("Indicators recomputed for %(count)s procedure-years.") % {"count": len(pairs)}
+    from opora.programmes.figures import figures_refresh, programmes_in
+
+    programmes = programmes_in()
+    for programme in programmes:
+        figures_refresh(programme)
+    return _("Indicators recomputed for %(count)s procedure-years; programme indicators for %(programmes)s "
+             "programmes.") % {"count": len(pairs), "programmes": len(programmes)}
 
 
 def jobs_cleanup() -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.models import User
+from opora.core.signals import figures_inputs_changed
 from opora.plans import selectors
 from opora.plans.models import DocState, Document, Revision, Transition
 
@@ -99,6 +100,7 @@ def transition(*, actor: User, document: Document, to_state: str, lock_version: 
     row = Transition.objects.create(document=locked, from_state=locked.state, to_state=to_state, actor=actor,
                                     at=now, comment=comment, sections=sections, revision=revision)
     document.refresh_from_db()
+    figures_inputs_changed.send(sender=Document, school_id=document.school_id)
 
     def notify() -> None:
         from opora.plans.notify import transition_notify

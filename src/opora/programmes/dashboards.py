@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -28,7 +28,8 @@ from opora.plans import board
 from opora.plans.content import CYCLE
 from opora.plans.models import DocState, DocumentKind
 from opora.programmes.catalogue import CATALOGUE
-from opora.programmes.compute import KpiResult, kpi_results
+from opora.programmes.compute import KpiResult
+from opora.programmes.figures import figures_computed_at, stored_results, stored_results_by_year
 from opora.programmes.models import KpiTarget, Programme
 from opora.programmes.selectors import programmes_for
 from opora.support.models import Curatorship, DecisionOwner, Event, Mentoring, Participant, Partnership, Visit
@@ -133,6 +134,7 @@ class ProgrammePanel:
     programme: Programme
     years: list[int]
     rows: list[KpiRow]
+    computed_at: datetime | None = None  # when its stored figures were computed
 
 
 def territory_programmes(user: UserLike, territory: Territory) -> list[Programme]:
@@ -152,8 +154,8 @@ def kpi_panels(user: UserLike, territory: Territory, year: int, today: date) -> 
     for programme in territory_programmes(user, territory):
         if not programme.start_year <= year <= programme.end_year:
             continue
-        by_year = {y: {r.kpi.code: r for r in kpi_results(programme, y, today=today)}
-                   for y in programme.years if y <= year}
+        stored = stored_results_by_year(programme, [y for y in programme.years if y <= year], today=today)
+        by_year = {y: {r.kpi.code: r for r in results} for y, results in stored.items()}
         rows: list[KpiRow] = []
         targets = {(code, y): float(v) for code, y, v in
                    KpiTarget.objects.filter(kpi__programme=programme).values_list("kpi__code", "year", "value")}
@@ -164,7 +166,8 @@ def kpi_panels(user: UserLike, territory: Territory, year: int, today: date) -> 
             cells = [KpiCell(y, targets.get((kpi.code, y)), by_year.get(y, {}).get(kpi.code))
                      for y in programme.years]
             rows.append(KpiRow(code=kpi.code, title=str(definition.title), cells=cells))
-        panels.append(ProgrammePanel(programme=programme, years=programme.years, rows=rows))
+        panels.append(ProgrammePanel(programme=programme, years=programme.years, rows=rows,
+                                     computed_at=figures_computed_at(programme)))
     return panels
 
 
@@ -174,7 +177,7 @@ def kpi_of(user: UserLike, territory: Territory, programme_code: str, kpi_code: 
     programme = next((p for p in territory_programmes(user, territory) if p.code == programme_code), None)
     if programme is None or not programme.start_year <= year <= programme.end_year:
         return None
-    return next(iter(kpi_results(programme, year, today=today, codes=[kpi_code])), None)
+    return next(iter(stored_results(programme, year, today=today, codes=[kpi_code])), None)
 
 
 # --- The year's list and its movement -----------------------------------------------------------

@@ -97,3 +97,21 @@ class KpiTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.year}: {self.value}"
+
+
+class KpiFigure(models.Model):
+    """One indicator's stored fact for a year: every school's contribution as computed at
+    `computed_at` (`programmes/figures.py`). Pages read these instead of computing; the target and
+    so the status are applied when read, so editing a target needs no recomputation."""
+
+    kpi = models.ForeignKey(ProgrammeKpi, on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    # [[school_id, numerator, denominator, missing], ...] in the programme's school order.
+    contributions = models.JSONField(default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kpi", "year"], name="kpi_figure_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.year} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -15,7 +15,8 @@ from django.utils.translation import pgettext_lazy
 from opora.analytics.kpi import ACHIEVED, NO_DATA, NO_TARGET, NOT_ACHIEVED, Fact, aggregate, judge
 from opora.core.models import School
 from opora.programmes.catalogue import CATALOGUE, KpiDefinition
-from opora.programmes.compute import KpiResult, kpi_results, programme_schools
+from opora.programmes.compute import KpiResult, programme_schools
+from opora.programmes.figures import stored_contributions, stored_results_by_year
 from opora.programmes.models import Programme, ProgrammeKpi
 from opora.programmes.selectors import UserLike, visible_school_ids
 
@@ -79,6 +80,7 @@ def plan_fact(programme: Programme, *, today: date) -> list[KpiRow]:
         definition = CATALOGUE.get(kpi.code)
         if definition is not None:
             rows[kpi.pk] = KpiRow(kpi=kpi, definition=definition)
+    started = stored_results_by_year(programme, [y for y in programme.years if y <= today.year], today=today)
     for year in programme.years:
         if year > today.year:
             for kpi in kpis:
@@ -86,7 +88,7 @@ def plan_fact(programme: Programme, *, today: date) -> list[KpiRow]:
                     target = next((t.value for t in kpi.targets.all() if t.year == year), None)
                     rows[kpi.pk].cells.append(Cell(year, None if target is None else float(target), None))
             continue
-        for result in kpi_results(programme, year, today=today):
+        for result in started[year]:
             rows[result.kpi.pk].cells.append(Cell(year, result.target_percent, result))
     return list(rows.values())
 
@@ -135,7 +137,7 @@ def drill_down(user: UserLike, programme: Programme, kpi: ProgrammeKpi, year: in
     """How the indicator's fact for `year` was computed, school by school (the user's schools by name)."""
     definition = CATALOGUE[kpi.code]
     schools = programme_schools(programme)
-    contributions = definition.compute(schools, year, today)
+    contributions = stored_contributions(programme, kpi, year, today=today)
     fact = aggregate(contributions)
     target_row = next((t for t in kpi.targets.all() if t.year == year), None)
     target = float(target_row.value) / 100 if target_row is not None else None

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core import access
 from opora.core.access import Perm
@@ -30,6 +30,7 @@ from opora.core.xlsx import xlsx_response
 from opora.programmes import services
 from opora.programmes.catalogue import CATALOGUE
 from opora.programmes.compute import programme_schools
+from opora.programmes.figures import FIGURES_JOB, figures_computed_at
 from opora.programmes.forms import ProgrammeEditForm, ProgrammeForm, TargetsForm, territory_choices
 from opora.programmes.models import Programme, ProgrammeKpi
 from opora.programmes.plan_fact import drill_down, plan_fact
@@ -158,7 +159,23 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "programme": programme, "rows": rows, "years": programme.years, "today": today,
         "schools": [s for s in schools if s.pk in visible], "hidden_schools": len(schools) - len(visible),
         "school_count": len(schools), "can_manage": _can_manage(request, programme),
-        "territory": _territory(programme)})
+        "territory": _territory(programme), "figures_at": figures_computed_at(programme)})
+
+
+@login_required
+@require_POST
+def figures_refresh_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Recompute the programme's indicators now, in the background (whoever manages the programme)."""
+    from opora.jobs.services import job_create, job_enqueue
+    from opora.programmes.tasks import refresh_figures_task
+
+    programme = _programme_or_404(request, code)
+    if not _can_manage(request, programme):
+        raise PermissionDenied
+    title = _("Recomputing the indicators of «%(title)s»") % {"title": programme.title}
+    job = job_create(kind=FIGURES_JOB, title=title, user=request.user, params={"programme": programme.pk})
+    job_enqueue(job, refresh_figures_task)
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 def _kpi_or_404(programme: Programme, kpi_code: str) -> ProgrammeKpi:

@@ -24,7 +24,7 @@ from opora.core.models import School, User
 from opora.diagnostics.models import ProfileFactor, ProfileStatus
 from opora.plans.models import DocState, Document, DocumentKind
 from opora.programmes.catalogue import CATALOGUE
-from opora.programmes.compute import kpi_results
+from opora.programmes.figures import stored_results_by_year
 from opora.programmes.models import Programme
 from opora.public.models import News
 from opora.support.models.events import Event, EventStatus
@@ -83,13 +83,14 @@ def kpi_table(programme: Programme, *, today: date | None = None) -> list[Public
         rows[kpi.pk] = PublicKpi(code=kpi.code, title=str(d.title), numerator=str(d.numerator),
                                  denominator=str(d.denominator), source=str(d.source),
                                  higher_is_better=d.higher_is_better)
+    started = stored_results_by_year(programme, [y for y in programme.years if y <= today.year], today=today)
     for year in programme.years:
         if year > today.year:
             for kpi in kpis:
                 target = next((float(t.value) for t in kpi.targets.all() if t.year == year), None)
                 rows[kpi.pk].cells.append(PublicCell(year=year, target=target, value=None, status=NOT_STARTED))
             continue
-        for r in kpi_results(programme, year, today=today):
+        for r in started[year]:
             rows[r.kpi.pk].cells.append(PublicCell(year=year, target=r.target_percent, value=r.percent,
                                                    status=r.status, counted=len(r.fact.counted),
                                                    missing=len(r.fact.missing)))

@@ -529,7 +529,7 @@ def covering_programmes(scope: Scope, year: int) -> list[Any]:
 
 
 def kpis(scope: Scope, year: int, today: date, facts: Facts) -> Section:
-    from opora.programmes.compute import kpi_results
+    from opora.programmes.figures import stored_results
 
     section = Section(title=_("Programme indicators: plan and fact"))
     programmes = covering_programmes(scope, year)
@@ -538,7 +538,7 @@ def kpis(scope: Scope, year: int, today: date, facts: Facts) -> Section:
         return section
     for programme in programmes:
         rows = []
-        for r in kpi_results(programme, year, today=today):
+        for r in stored_results(programme, year, today=today):
             title = str(r.definition.title)
             {"achieved": facts.kpi_achieved, "not_achieved": facts.kpi_missed,
              "no_data": facts.kpi_no_data}.get(r.status, []).append(title)

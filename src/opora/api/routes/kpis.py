@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema
 from opora.api.auth import caller
 from opora.api.schemas import ERRORS
 from opora.core.years import FIRST_YEAR, LAST_YEAR
-from opora.programmes.compute import kpi_results, programme_schools
+from opora.programmes.compute import programme_schools
+from opora.programmes.figures import stored_results
 from opora.programmes.selectors import programme_for, visible_school_ids
 
 router = Router(tags=["Программы и показатели"])
@@ -60,7 +61,7 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> ProgrammeKpisOut:
     codes = {s.pk: s.code for s in schools}
     visible = visible_school_ids(user, schools)
     out = []
-    for r in kpi_results(programme, query.year):
+    for r in stored_results(programme, query.year):
         d = r.definition
         out.append(KpiOut(
             code=r.kpi.code, title=str(d.title), numerator_text=str(d.numerator), denominator_text=str(d.denominator),

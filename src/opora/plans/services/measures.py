@@ -25,6 +25,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.models import School, User
+from opora.core.signals import figures_inputs_changed
 from opora.diagnostics.models import Profile, ProfileFactor
 from opora.diagnostics.reasons import level_name
 from opora.plans.models import DocState, Document, DocumentKind, Measure, MeasureStatus
@@ -166,7 +167,9 @@ def measure_add(*, actor: User, roadmap: Document, lock_version: int, **fields: 
     data = _clean_plan(fields)
     _claim(roadmap, lock_version, actor)
     position = (roadmap.measures.aggregate(top=Max("position"))["top"] or 0) + 1
-    return Measure.objects.create(document=roadmap, position=position, source="added", **data)
+    measure = Measure.objects.create(document=roadmap, position=position, source="added", **data)
+    figures_inputs_changed.send(sender=Measure, school_id=roadmap.school_id)
+    return measure
 
 
 @transaction.atomic
@@ -179,6 +182,7 @@ def measure_update(*, actor: User, measure: Measure, lock_version: int, **fields
     for key, value in data.items():
         setattr(measure, key, value)
     measure.save(update_fields=[*data, "updated_at"])
+    figures_inputs_changed.send(sender=Measure, school_id=roadmap.school_id)
     return measure
 
 
@@ -189,6 +193,7 @@ def measure_delete(*, actor: User, measure: Measure, lock_version: int) -> None:
     _require_plan_editable(roadmap)
     _claim(roadmap, lock_version, actor)
     measure.delete()
+    figures_inputs_changed.send(sender=Measure, school_id=roadmap.school_id)
 
 
 @transaction.atomic
@@ -208,6 +213,7 @@ def measure_report(*, actor: User, measure: Measure, status: str, done_on: date 
     measure.status, measure.done_on = status, done_on
     measure.fact, measure.evidence = (fact or "").strip(), (evidence or "").strip()
     measure.save(update_fields=["status", "done_on", "fact", "evidence", "updated_at"])
+    figures_inputs_changed.send(sender=Measure, school_id=measure.document.school_id)
     return measure
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome
 from opora.core.models import User
+from opora.core.signals import figures_inputs_changed
 
 
 def resolve_user(username: str | None) -> User:
@@ -70,3 +71,4 @@ class ImportCommand(BaseCommand):
             raise CommandError(outcome.summary[0], returncode=1)
         for line in outcome.summary:
             self.stdout.write(line)
+        figures_inputs_changed.send(sender=type(self))
