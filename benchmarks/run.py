@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/run.py identification [--rows N]   # see identification.py
     .venv/bin/python benchmarks/run.py programmes [--teachers N]   # programme indicators: programmes.py
     .venv/bin/python benchmarks/run.py validity [--seeds …]   # identification against known truth: validity.py
+    .venv/bin/python benchmarks/run.py load [--users N] [--duration S]   # concurrent users: load.py
 
 Uses a fresh SQLite file in a temporary directory, or the database in DATABASE_URL (which must
 be empty: the benchmark refuses to write into a database that already holds schools).
@@ -49,6 +50,13 @@ if __name__ == "__main__" and sys.argv[1:2] == ["programmes"]:
     from programmes import main as programmes_main
 
     sys.exit(programmes_main(sys.argv[2:]))
+
+if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
+    # `run.py load …`: concurrent users against the production server (benchmarks/load.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from load import main as load_main
+
+    sys.exit(load_main(sys.argv[2:]))
 
 # Settings read OPORA_VAR_DIR at import, so both must be set before django.setup().
 _TMP = tempfile.mkdtemp(prefix="opora-bench-")
