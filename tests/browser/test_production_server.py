@@ -32,6 +32,7 @@ def test_a_coordinator_signs_in_and_walks_the_main_pages_with_styles_and_scripts
     page, production: tuple[str, dict[str, str]],
 ) -> None:
     base, _env = production
+    page.set_default_timeout(60_000)  # a real server on a shared 2-core machine; not a speed test
     broken: list[str] = []
     page.on("response", lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: broken.append(f"failed {r.url}"))
@@ -54,6 +55,7 @@ def test_a_missing_page_shows_the_russian_404_in_the_browser(  # type: ignore[no
     page, production: tuple[str, dict[str, str]],
 ) -> None:
     base, _env = production
+    page.set_default_timeout(60_000)
     response = page.goto(base + "/no-such-page/")
     assert response is not None and response.status == 404
     body = page.inner_text("body")
@@ -68,6 +70,7 @@ def test_a_server_error_shows_the_russian_500_page_without_details(  # type: ign
     url = env.get("DATABASE_URL", "")
     gone = url.rsplit("/", 1)[0] + "/opora_no_such_database" if url else f"sqlite:///{tmp_path}/none/x.sqlite3"
     base, process = start({**env, "DATABASE_URL": gone})  # the database is unreachable: every query fails
+    page.set_default_timeout(60_000)
     try:
         response = page.goto(base + "/public/")
         assert response is not None and response.status == 500
