@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A service's AccessDenied that a view leaves alone is the 403 page, not a server error.
+    "opora.core.middleware.AccessDeniedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
