@@ -19,7 +19,7 @@ ALL = {
 }
 SCOPES = {k: v for k, v in VISIBLE_SCHOOLS.items() if v and k != "vera"}
 PEOPLE_MENU = {"alice", "rita", "maria", "oleg", "sam", "zoe"}
-IMPORTS_MENU = {"alice", "oleg", "zoe"}
+IMPORTS_MENU = {"alice", "oleg", "rita", "zoe"}  # rita: the results imports
 
 
 def sign_in(page, base_url: str, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -119,6 +119,28 @@ def test_changing_and_importing_is_granted_only_to_administrators(cast: Cast) ->
 
 
 @pytest.mark.django_db
+def test_results_are_imported_by_the_regions_analysts_and_the_municipal_officer_for_their_schools(
+    cast: Cast,
+) -> None:
+    importers = {"alice", "rita", "oleg", "zoe"}
+    for username in VISIBLE_SCHOOLS:
+        user = getattr(cast, username)
+        assert access.has_perm_anywhere(user, Perm.IMPORT_RESULTS) == (username in importers), username
+    assert {s.code for s in access.schools_for(cast.rita, Perm.IMPORT_RESULTS)} == {"1001", "1002", "1003"}
+    assert {s.code for s in access.schools_for(cast.oleg, Perm.IMPORT_RESULTS)} == {"1001", "1002"}
+    # Scales and tasks serve every region: the regional administrators only.
+    from opora.results.imports.common import may_import_reference
+
+    assert {u for u in VISIBLE_SCHOOLS if may_import_reference(getattr(cast, u))} == {"alice", "zoe"}
+    # The regional coordinator loads results, not schools: the menu leads to the results imports.
+    c = Client()
+    c.force_login(cast.rita)
+    assert c.get("/imports/").status_code == 403
+    page = c.get("/results/imports/")
+    assert page.status_code == 200 and 'href="/results/imports/"' in c.get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_blocked_user_loses_all_access(cast: Cast) -> None:
     cast.alice.is_active = False
     cast.alice.save()

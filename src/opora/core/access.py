@@ -32,6 +32,9 @@ class Perm(StrEnum):
     CHANGE_SCHOOL = "change_school"
     IMPORT_SCHOOLS = "import_schools"
     IMPORT_PASSPORTS = "import_passports"
+    # Pupil results and school aggregates for the schools in scope; scales and tasks need it region-wide.
+    IMPORT_RESULTS = "import_results"
+    IMPORT_REFERENCE = "import_reference"  # scales and tasks of the procedures, which all regions share
     VIEW_PEOPLE = "view_people"  # who works in the territory and in which role
     MANAGE_PEOPLE = "manage_people"  # invite users, assign and revoke roles
     VIEW_HISTORY = "view_history"
@@ -67,7 +70,7 @@ class Perm(StrEnum):
 
 _READ = {Perm.VIEW_SCHOOL, Perm.VIEW_HISTORY, Perm.VIEW_IDENTIFICATION, Perm.VIEW_RISK_PROFILES,
          Perm.VIEW_SUPPORT}
-_REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST, Perm.MANAGE_CAMPAIGNS}
+_REGION_ANALYST = {Perm.RUN_IDENTIFICATION, Perm.APPROVE_LIST, Perm.MANAGE_CAMPAIGNS, Perm.IMPORT_RESULTS}
 _ADMIN = _READ | {
     Perm.CHANGE_SCHOOL,
     Perm.IMPORT_SCHOOLS,
@@ -83,7 +86,8 @@ _COORDINATION = {Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS, 
                  Perm.REVIEW_PRACTICES, Perm.MANAGE_PROGRAMMES}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.MANAGE_RULE_SETS, Perm.MANAGE_INSTRUMENTS,
+    Role.REGIONAL_ADMIN: frozenset(_ADMIN | _REGION_ANALYST | {Perm.IMPORT_REFERENCE, Perm.MANAGE_RULE_SETS,
+                                                                Perm.MANAGE_INSTRUMENTS,
                                                                 Perm.VIEW_PLANS, Perm.MANAGE_STAGES,
                                                                 Perm.MANAGE_SUPPORT, Perm.MANAGE_EVENTS,
                                                                 Perm.MANAGE_MEETINGS, Perm.MANAGE_PROGRAMMES,
@@ -96,7 +100,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                                                Perm.MANAGE_MENTORING, Perm.IMPORT_DEFICITS,
                                                Perm.MANAGE_DEVELOPMENT_PLANS}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN | _STAFF_READ | {Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS,
-                                                             Perm.MANAGE_STAFF}),
+                                                             Perm.MANAGE_STAFF, Perm.IMPORT_RESULTS}),
     Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS,
                                      Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.RECORD_VISITS,
                                      Perm.SUBMIT_PRACTICES}),

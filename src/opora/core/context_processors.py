@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": access.has_perm_anywhere(user, Perm.VIEW_PEOPLE),
             "imports": access.has_perm_anywhere(user, Perm.IMPORT_SCHOOLS)
             or access.has_perm_anywhere(user, Perm.IMPORT_PASSPORTS),
+            "results_imports": access.has_perm_anywhere(user, Perm.IMPORT_RESULTS),
             "roles": [a for a in access.assignments(user)],
             "is_superuser": access.is_superuser(user),
         }

@@ -100,7 +100,7 @@ def aggregates_import(
     *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
 ) -> ImportOutcome:
     """Check the whole file, then replace the aggregate indicators of its cells, or change nothing."""
-    if not access.has_perm_anywhere(actor, Perm.IMPORT_SCHOOLS):
+    if not access.has_perm_anywhere(actor, Perm.IMPORT_RESULTS):
         raise AccessDenied
     errors = ErrorList()
     rows: list[_Row] = []
@@ -157,7 +157,7 @@ class _Context:
         return cls(
             staging.procedure_finder(), staging.subject_finder(),
             {s.code: s for s in School.objects.only("pk", "code", "name")},
-            set(access.schools_for(actor, Perm.IMPORT_SCHOOLS).values_list("pk", flat=True)),
+            set(access.schools_for(actor, Perm.IMPORT_RESULTS).values_list("pk", flat=True)),
             counts, scales,
         )
 

@@ -29,9 +29,9 @@ WorkKey = tuple[int, int, int, int]  # procedure id, year, subject id, grade
 def may_import_reference(actor: User) -> bool:
     """Scales and tasks serve every region, so only a region-wide importer or the superuser.
 
-    Reuses IMPORT_SCHOOLS held for a whole region: the regional administrator.
+    IMPORT_REFERENCE held for a whole region: the regional administrator.
     """
-    return access.regions_for(actor, Perm.IMPORT_SCHOOLS).exists()
+    return access.regions_for(actor, Perm.IMPORT_REFERENCE).exists()
 
 
 def work_name(procedure: Procedure, year: int, subject: Subject, grade: int) -> str:

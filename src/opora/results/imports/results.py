@@ -92,10 +92,10 @@ def results_import(
 ) -> ImportOutcome:
     """Check the whole file, then store it as the current results of its works, or change nothing.
 
-    The actor must hold IMPORT_SCHOOLS on every school in the file. Progress counts twice the
+    The actor must hold IMPORT_RESULTS on every school in the file. Progress counts twice the
     rows: reading is the first half, checking, writing and the indicators the second.
     """
-    if not access.has_perm_anywhere(actor, Perm.IMPORT_SCHOOLS):
+    if not access.has_perm_anywhere(actor, Perm.IMPORT_RESULTS):
         raise AccessDenied
     errors = ErrorList()
     with staging.staging_connection() as con:
@@ -209,7 +209,7 @@ def _school_map(con: duckdb.DuckDBPyConnection, actor: User) -> None:
     for start in range(0, len(raw_codes), 5000):
         chunk = raw_codes[start:start + 5000]
         known.update({c: (c, n) for c, n in School.objects.filter(code__in=chunk).values_list("code", "name")})
-        allowed.update(access.schools_for(actor, Perm.IMPORT_SCHOOLS).filter(code__in=chunk)
+        allowed.update(access.schools_for(actor, Perm.IMPORT_RESULTS).filter(code__in=chunk)
                        .values_list("code", flat=True))
     _table(con, "school_map",
            {"raw": raw_codes, "code": [c if c in known else None for c in raw_codes],

@@ -55,7 +55,7 @@ REFERENCE_KINDS = ("scales", "tasks")
 
 
 def _allowed(request: HttpRequest) -> list[ImportKind]:
-    if not access.has_perm_anywhere(request.user, Perm.IMPORT_SCHOOLS):
+    if not access.has_perm_anywhere(request.user, Perm.IMPORT_RESULTS):
         raise PermissionDenied
     reference = may_import_reference(request.user)  # type: ignore[arg-type]
     return [k for name, k in KINDS.items() if reference or name not in REFERENCE_KINDS]
