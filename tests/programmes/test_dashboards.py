@@ -179,14 +179,29 @@ def test_indicator_drilldown_lists_hits_and_missing_with_reasons(cast: Cast, pro
         assert notes["1003"] == translation.gettext("no data: %(reason)s") % {"reason": reason}
 
 
-def test_municipal_drilldown_counts_schools_she_does_not_see(cast: Cast, programme: Any) -> None:
-    """The regional programme covers s3 in another municipality: maria sees it only as a count."""
+def test_a_regional_programme_on_a_municipal_dashboard_counts_the_municipalitys_schools(
+    cast: Cast, programme: Any,
+) -> None:
+    """The regional programme also covers s3 of another municipality: M1's dashboard counts s1 and s2 only."""
     response = client_for(cast.maria).get(drill(cast, "municipality", cast.m1.code, year=2026, metric="kpi",
                                                 programme="r10-shnor", kpi="list_exit"))
     assert response.status_code == 200
     assert school_codes(response) == ["1001", "1002"]
-    assert response.context["hidden"] == 1
+    assert response.context["hidden"] == 0  # s3 is not part of this municipality's figure at all
     assert "Лицей № 3" not in response.content.decode()
+    page = client_for(cast.maria).get(m1_url(cast) + "?year=2026")
+    [panel] = page.context["panels"]
+    assert (panel.part_schools, panel.all_schools) == (2, 3)
+    assert "Рассчитано по школам программы из этого муниципалитета: 2 из 3" in page.content.decode()
+    # The region's dashboard counts all three: s2 of 3 has a partner school in 2026, in M1 s2 of 2.
+    region = client_for(cast.alice).get(region_url(cast) + "?year=2026")
+    assert [p.part_schools for p in region.context["panels"]] == [None]
+
+    def partnership(panel: Any) -> float:
+        [row] = [r for r in panel.rows if r.code == "network_partnership"]
+        return next(c for c in row.cells if c.year == 2026).result.percent
+
+    assert partnership(region.context["panels"][0]) == 33.3 and partnership(panel) == 50.0
 
 
 def test_no_programme_says_so(cast: Cast) -> None:

@@ -135,6 +135,9 @@ class ProgrammePanel:
     years: list[int]
     rows: list[KpiRow]
     computed_at: datetime | None = None  # when its stored figures were computed
+    # A regional programme on a municipality's dashboard counts the municipality's schools only.
+    part_schools: int | None = None
+    all_schools: int | None = None
 
 
 def territory_programmes(user: UserLike, territory: Territory) -> list[Programme]:
@@ -154,7 +157,9 @@ def kpi_panels(user: UserLike, territory: Territory, year: int, today: date) -> 
     for programme in territory_programmes(user, territory):
         if not programme.start_year <= year <= programme.end_year:
             continue
-        stored = stored_results_by_year(programme, [y for y in programme.years if y <= year], today=today)
+        part = _municipal_part(programme, territory)
+        stored = stored_results_by_year(programme, [y for y in programme.years if y <= year], today=today,
+                                        school_ids=part)
         by_year = {y: {r.kpi.code: r for r in results} for y, results in stored.items()}
         rows: list[KpiRow] = []
         targets = {(code, y): float(v) for code, y, v in
@@ -167,7 +172,9 @@ def kpi_panels(user: UserLike, territory: Territory, year: int, today: date) -> 
                      for y in programme.years]
             rows.append(KpiRow(code=kpi.code, title=str(definition.title), cells=cells))
         panels.append(ProgrammePanel(programme=programme, years=programme.years, rows=rows,
-                                     computed_at=figures_computed_at(programme)))
+                                     computed_at=figures_computed_at(programme),
+                                     part_schools=None if part is None else len(part),
+                                     all_schools=None if part is None else programme.schools.count()))
     return panels
 
 
@@ -177,7 +184,15 @@ def kpi_of(user: UserLike, territory: Territory, programme_code: str, kpi_code: 
     programme = next((p for p in territory_programmes(user, territory) if p.code == programme_code), None)
     if programme is None or not programme.start_year <= year <= programme.end_year:
         return None
-    return next(iter(stored_results(programme, year, today=today, codes=[kpi_code])), None)
+    return next(iter(stored_results(programme, year, today=today, codes=[kpi_code],
+                                    school_ids=_municipal_part(programme, territory))), None)
+
+
+def _municipal_part(programme: Programme, territory: Territory) -> set[int] | None:
+    """The schools of a regional programme inside the territory's municipality (None: all of them)."""
+    if territory.municipality is None or programme.municipality_id is not None:
+        return None
+    return set(programme.schools.filter(municipality=territory.municipality).values_list("pk", flat=True))
 
 
 # --- The year's list and its movement -----------------------------------------------------------

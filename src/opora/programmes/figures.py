@@ -70,18 +70,25 @@ def _figures(programme: Programme, kpis: list[ProgrammeKpi], years: list[int],
 
 
 def stored_results_by_year(programme: Programme, years: list[int], *, today: date | None = None,
-                           codes: list[str] | None = None) -> dict[int, list[KpiResult]]:
-    """The programme's indicators (or those of `codes`) for each of `years`, from the stored figures."""
+                           codes: list[str] | None = None,
+                           school_ids: set[int] | None = None) -> dict[int, list[KpiResult]]:
+    """The programme's indicators (or those of `codes`) for each of `years`, from the stored figures;
+    with `school_ids`, over those of its schools only (a municipality's part of a regional programme)."""
     kpis = _kpis(programme, codes)
     figures = _figures(programme, kpis, years, today)
-    return {y: [kpi_result(k, CATALOGUE[k.code], y, _contributions(figures[k.pk, y].contributions)) for k in kpis]
+
+    def part(raw: list[list[object]]) -> list[Contribution]:
+        contributions = _contributions(raw)
+        return contributions if school_ids is None else [c for c in contributions if c.school_id in school_ids]
+
+    return {y: [kpi_result(k, CATALOGUE[k.code], y, part(figures[k.pk, y].contributions)) for k in kpis]
             for y in years}
 
 
 def stored_results(programme: Programme, year: int, *, today: date | None = None,
-                   codes: list[str] | None = None) -> list[KpiResult]:
+                   codes: list[str] | None = None, school_ids: set[int] | None = None) -> list[KpiResult]:
     """The programme's indicators for `year` (or those of `codes`) from the stored figures."""
-    return stored_results_by_year(programme, [year], today=today, codes=codes)[year]
+    return stored_results_by_year(programme, [year], today=today, codes=codes, school_ids=school_ids)[year]
 
 
 def stored_contributions(programme: Programme, kpi: ProgrammeKpi, year: int, *,
