@@ -229,11 +229,36 @@ def test_a_bad_programme_keeps_the_input_and_says_what_is_wrong(cast: Cast) -> N
 
 
 def test_the_admin_publishes_the_programme(cast: Cast) -> None:
-    known_programme(cast)
+    programme = known_programme(cast)
     client = _client("alice")
     response = client.post(reverse("programmes:edit", args=["r10-shnor"]),
                            {"title": "Программа поддержки ШНОР 2025–2027", "goals": "Цель", "tasks": "Задачи",
-                            "is_public": "on"})
+                            "is_public": "on", "kpis": [k.code for k in programme.kpis.all()]})
     assert response.status_code == 302
     programme = Programme.objects.get(code="r10-shnor")
     assert programme.is_public and programme.title.endswith("2025–2027")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_indicators_are_added_and_removed_after_creation(cast: Cast) -> None:
+    programme = known_programme(cast)
+    client = _client("alice")
+    before = [k.code for k in programme.kpis.all()]
+    assert "list_exit" in before and "measures_on_time" not in before and "methodological_coverage" in before
+    programme.kpis.filter(code="methodological_coverage").delete()
+    before.remove("methodological_coverage")
+    client.get(reverse("programmes:detail", args=["r10-shnor"]))  # figures stored for the old set
+    wanted = [c for c in before if c != "list_exit"] + ["measures_on_time", "methodological_coverage"]
+    response = client.post(reverse("programmes:edit", args=["r10-shnor"]), {
+        "title": programme.title, "goals": "", "tasks": "", "kpis": wanted})
+    assert response.status_code == 302
+    assert sorted(k.code for k in programme.kpis.all()) == sorted(wanted)
+    assert programme.kpis.get(code="methodological_coverage").targets.count() == len(programme.years)  # shipped
+    assert not programme.kpis.get(code="measures_on_time").targets.exists()  # it ships none
+    html = client.get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
+    assert 'data-kpi="measures_on_time"' in html and 'data-kpi="list_exit"' not in html
+    # None left: refused, and what was typed stays.
+    response = client.post(reverse("programmes:edit", args=["r10-shnor"]), {
+        "title": "Новое название", "goals": "", "tasks": ""})
+    assert response.status_code == 200 and "Новое название" in response.content.decode()
+    assert programme.kpis.count() == len(wanted)

@@ -70,6 +70,10 @@ class ProgrammeEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     tasks = forms.CharField(label=_("Tasks"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    kpis = forms.MultipleChoiceField(label=_("Indicators"), widget=forms.CheckboxSelectMultiple,
+                                     choices=[(code, d.title) for code, d in CATALOGUE.items()],
+                                     help_text=_("An indicator added gets the shipped yearly targets; one removed "
+                                                 "loses its targets."))
     is_public = forms.BooleanField(label=_("Show on the public pages"), required=False)
 
 

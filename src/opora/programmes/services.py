@@ -93,12 +93,34 @@ def target_set(*, actor: User, kpi: ProgrammeKpi, year: int, value: Decimal | No
 
 @transaction.atomic
 def programme_update(*, actor: User, programme: Programme, title: str, goals: str, tasks: str,
-                     is_public: bool) -> Programme:
-    """Change the programme's title, goals, tasks and whether the public pages show it."""
+                     is_public: bool, kpi_codes: list[str] | None = None) -> Programme:
+    """Change the programme's title, goals, tasks, whether the public pages show it and, with
+    `kpi_codes`, its indicators: an added one gets the shipped yearly targets, a removed one goes
+    with its targets and stored figures."""
     _require_manage(actor, programme.region, programme.municipality)
+    errors = []
     if not title.strip():
-        raise ValidationFailed(_("The programme needs a title."))
+        errors.append(_("The programme needs a title."))
+    if kpi_codes is not None:
+        unknown = [c for c in kpi_codes if c not in CATALOGUE]
+        if unknown:
+            errors.append(_("Unknown indicators: %(codes)s.") % {"codes": ", ".join(unknown)})
+        if not kpi_codes:
+            errors.append(_("Choose at least one indicator."))
+    if errors:
+        raise ValidationFailed(errors)
     programme.title, programme.goals, programme.tasks, programme.is_public = title.strip(), goals, tasks, is_public
     programme.save(update_fields=["title", "goals", "tasks", "is_public", "updated_at"])
+    if kpi_codes is not None:
+        current = {k.code: k for k in programme.kpis.all()}
+        ProgrammeKpi.objects.filter(pk__in=[k.pk for c, k in current.items() if c not in kpi_codes]).delete()
+        top = max((k.position for k in current.values()), default=-1)
+        for kpi_code in [c for c in CATALOGUE if c in kpi_codes and c not in current]:
+            top += 1
+            kpi = ProgrammeKpi.objects.create(programme=programme, code=kpi_code, position=top)
+            for index, year in enumerate(programme.years):
+                value = default_target(kpi_code, index)
+                if value is not None:
+                    KpiTarget.objects.create(kpi=kpi, year=year, value=Decimal(str(value)))
     return programme
 

@@ -243,14 +243,14 @@ def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not _can_manage(request, programme):
         raise PermissionDenied
     initial = {"title": programme.title, "goals": programme.goals, "tasks": programme.tasks,
-               "is_public": programme.is_public}
+               "is_public": programme.is_public, "kpis": [k.code for k in programme.kpis.all()]}
     form = ProgrammeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.programme_update(actor=request.user, programme=programme,
                                       title=data["title"], goals=data["goals"], tasks=data["tasks"],
-                                      is_public=data["is_public"])
+                                      is_public=data["is_public"], kpi_codes=list(data["kpis"]))
         except AccessDenied as error:
             raise PermissionDenied from error
         except ValidationFailed as error:
