@@ -62,14 +62,24 @@ def jobs_cleanup() -> str:
     return _("Finished jobs deleted: %(count)s.") % {"count": jobs}
 
 
+def decisions_remind() -> str:
+    """Once per open part of a meeting decision past its deadline: its owners and the organiser."""
+    from opora.support.decision_notify import overdue_notify
+
+    sent = overdue_notify(timezone.localdate())
+    return _("Reminders of overdue decisions sent: %(count)s.") % {"count": sent}
+
+
 PERIODIC_JOBS: dict[str, Callable[[], str]] = {
     "plans_remind": plans_remind,
+    "decisions_remind": decisions_remind,
     "plans_digest": plans_digest,
     "refresh_figures": refresh_figures,
     "jobs_cleanup": jobs_cleanup,
 }
 JOB_TITLES = {
     "plans_remind": gettext_lazy("Deadline reminders"),
+    "decisions_remind": gettext_lazy("Reminders of overdue meeting decisions"),
     "plans_digest": gettext_lazy("Curators' weekly digest"),
     "refresh_figures": gettext_lazy("Nightly refresh of school indicators"),
     "jobs_cleanup": gettext_lazy("Clean-up of old finished jobs"),

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,6 +197,17 @@ def owners_add(*, actor: User, decision: Decision, users: list[User] | None = No
             have_schools.add(school.pk)
             new.append(DecisionOwner(decision=decision, school=school))
     DecisionOwner.objects.bulk_create(new)
+    users_new = [p.user_id for p in new if p.user_id]
+    schools_new = [p.school_id for p in new if p.school_id]
+
+    def tell() -> None:
+        from opora.support.decision_notify import assigned_notify
+
+        assigned_notify(decision, decision.owners.filter(Q(user_id__in=users_new) | Q(school_id__in=schools_new))
+                        .select_related("user", "school"))
+
+    if new:
+        transaction.on_commit(tell)  # the owners hear of it only once it is saved
     if new and decision.status == DecisionStatus.DONE:
         # A new owner has not reported yet: the decision is open again.
         decision.status, decision.closed_at, decision.closed_by = DecisionStatus.OPEN, None, None
