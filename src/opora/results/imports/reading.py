@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from opora.core.imports.cells import cell_text
 from opora.core.imports.tabular import (
@@ -259,13 +260,32 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, sheet: Sheet, source: CsvSource, 
 
 
 def _cell_texts(values: Sequence[CellValue]) -> pa.Array:
-    """A column of cells as the core reader's text: str stripped, numbers without a '.0'."""
+    """A column of cells as the core reader's text (not yet stripped): numbers without a '.0'."""
     kinds = set(map(type, values))
     if kinds <= {str}:
         return pa.array(values, pa.string())
     if kinds <= {str, float, int}:
-        return pa.array([v if type(v) is str else cell_text(v) for v in values], pa.string())
+        where = [i for i, v in enumerate(values) if type(v) is not str]
+        out = list(values)
+        for i, text in zip(where, _number_texts([values[i] for i in where]), strict=True):
+            out[i] = text
+        return pa.array(out, pa.string())
     return pa.array([_any_text(v) for v in values], pa.string())
+
+
+def _number_texts(numbers: list[Any]) -> list[str]:
+    """`cell_text` of each number, the whole ones (nearly all) converted by Arrow at once."""
+    values = np.array(numbers, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 2.0**53)
+    texts: list[Any] = [None] * len(numbers)
+    positions = np.flatnonzero(whole).tolist()
+    converted = pc.cast(pa.array(values[whole].astype(np.int64)), pa.string()).to_pylist()
+    for i, text in zip(positions, converted, strict=True):
+        texts[i] = text
+    for i in np.flatnonzero(~whole).tolist():
+        texts[i] = cell_text(numbers[i])
+    return texts
 
 
 def _any_text(value: CellValue) -> str | None:
@@ -295,13 +315,18 @@ def _stage_workbook(con: duckdb.DuckDBPyConnection, sheet: Sheet, columns: Colum
         return None
     names = [f"c{i}" for i in range(widest)]
     arrays = {"row": pa.array(np.arange(first + 1, first + 1 + len(data), dtype=np.int64))}
-    for name, values in zip(names, columns_of, strict=True):
-        arrays[name] = _cell_texts(values)
+    for pos, (name, values) in enumerate(zip(names, columns_of, strict=True)):
+        texts = _cell_texts(values)
+        # A refused cell (NUL, overlong, a value beyond the header): the row reader names it.
+        if pc.any(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS)).as_py() or \
+                pc.any(pc.match_substring(texts, "\x00")).as_py():
+            return None
+        texts = pc.utf8_trim(texts, characters=WHITESPACE)  # str.strip(), by Arrow
+        if pos >= width and pc.any(pc.greater(pc.utf8_length(texts), 0)).as_py():
+            return None
+        arrays[name] = texts
     con.register("_sheet", pa.table(arrays))
     try:
-        source = f"(SELECT * FROM _sheet WHERE NOT ({_blank(names)}))"
-        if not _first_refusal(con, source, names, width, sheet.header):
-            return None
-        return _create_raw(con, source, names, columns, table)
+        return _create_raw(con, "_sheet", names, columns, table, spaces_only=True)
     finally:
         con.unregister("_sheet")
