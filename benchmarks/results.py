@@ -225,7 +225,10 @@ def _sample(data: Path, rows: int) -> pa.Table:
 
 def _file_rows(table: pa.Table) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of a results file as a user brings it: one task_N column per task."""
-    width = max(len(t) for t in table.column("tasks").to_pylist()[:50_000])
+    import pyarrow.compute as pc
+
+    # Over every row: a later region's scales may have more tasks than the first rows show.
+    width = int(pc.max(pc.list_value_length(table.column("tasks"))).as_py() or 0)
     header = [
         "procedure",
         "year",

@@ -3,6 +3,7 @@
     make bench                      # or: .venv/bin/python benchmarks/run.py [--size …] [--runs N]
     .venv/bin/python benchmarks/run.py results [--rows N]   # results store: see results.py
     .venv/bin/python benchmarks/run.py identification [--rows N]   # see identification.py
+    .venv/bin/python benchmarks/run.py import [--csv-rows N] [--xlsx-rows N]   # results import: imports.py
     .venv/bin/python benchmarks/run.py programmes [--teachers N]   # programme indicators: programmes.py
     .venv/bin/python benchmarks/run.py validity [--seeds …]   # identification against known truth: validity.py
     .venv/bin/python benchmarks/run.py load [--users N] [--duration S]   # concurrent users: load.py
@@ -30,6 +31,12 @@ if __name__ == "__main__" and sys.argv[1:2] == ["results"]:
     from results import main as results_main
 
     sys.exit(results_main(sys.argv[2:]))
+if __name__ == "__main__" and sys.argv[1:2] == ["import"]:
+    # `run.py import …`: pupil results import throughput against the bare readers (benchmarks/imports.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from imports import main as imports_main
+
+    sys.exit(imports_main(sys.argv[2:]))
 if __name__ == "__main__" and sys.argv[1:2] == ["identification"]:
     # `run.py identification …`: work features and identification (benchmarks/identification.py).
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -117,18 +117,32 @@ def _insert(model: type[models.Model], frame: pd.DataFrame, *, procedure: Proced
     for f in model._meta.concrete_fields:  # fields the analytics do not produce take their default
         if f.column not in frame.columns and not f.primary_key:
             frame = frame.assign(**{f.column: f.get_default()})
-    values = frame[columns].astype(object)
-    values = values.where(values.notna(), None)
     quote = db_connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     )
+    # Column by column (numpy's tolist gives Python values): a Python call per value would
+    # cost more than the database write.
+    lists = [_plain_list(frame[c]) for c in columns]
     inserted = 0
     with db_connection.cursor() as cursor:
-        for batch in _batches(values.itertuples(index=False, name=None)):
-            cursor.executemany(sql, [tuple(_plain(v) for v in row) for row in batch])
+        for batch in _batches(zip(*lists, strict=True)):
+            cursor.executemany(sql, batch)
             inserted += len(batch)
     return inserted
+
+
+def _plain_list(series: pd.Series) -> list[Any]:
+    """A column as Python values the database drivers accept, None for a missing one."""
+    missing = series.isna().to_numpy()
+    if series.dtype == object:
+        values = [_plain(v) for v in series.tolist()]
+    else:
+        values = series.to_numpy(dtype=object, na_value=None).tolist() if missing.any() else series.tolist()
+        values = [_plain(v) for v in values] if values and hasattr(values[0], "item") else values
+    if missing.any():
+        values = [None if m else v for v, m in zip(values, missing.tolist(), strict=True)]
+    return values
 
 
 def _plain(value: Any) -> Any:

@@ -94,15 +94,30 @@ class ErrorList:
         return [*ordered, more]
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """How a CSV sheet was read, for a reader that parses the file itself (DuckDB)."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+
+
 @dataclass
 class Sheet:
-    """The header (as written) and an iterator of data rows: (Excel row number, cells)."""
+    """The header (as written) and an iterator of data rows: (Excel row number, cells).
+
+    `csv` (a CSV file) or `workbook_sheet` (the calamine sheet of an .xlsx) let a bulk reader
+    read the same data column-wise instead of `rows`; it must keep `check_row`'s refusals.
+    """
 
     header: list[str]
     header_row: int
     total_rows: int
     rows: Iterator[tuple[int, list[CellValue]]]
     name: str = ""
+    csv: CsvSource | None = None
+    workbook_sheet: Any = None
 
 
 def _reject(message: str) -> FileRejected:
@@ -135,29 +150,34 @@ def _data_rows(
 ) -> Iterator[tuple[int, list[CellValue]]]:
     """Non-blank rows; a row with values beyond the header, a NUL byte or an overlong cell
     rejects the file, since silently dropping or cutting them would import something else."""
-    width = len(header)
     for number, cells in numbered:
         if _is_blank(cells):
             continue
-        for pos, cell in enumerate(cells):
-            if type(cell) is not str:
-                if pos >= width and cell is not None:
-                    raise _reject_at(number, _extra_column(pos),
-                                     _("The row has more values than the header has columns."))
-                continue
-            column = header[pos] if pos < width and header[pos] else _extra_column(pos)
-            if pos >= width and cell.strip():
-                raise _reject_at(number, column,
-                                 _("The row has more values than the header has columns."))
-            if "\x00" in cell:
-                raise _reject_at(number, column,
-                                 _("The cell contains a NUL character: the file is damaged."))
-            if len(cell) > MAX_CELL_CHARS:
-                raise _reject_at(
-                    number, column,
-                    _("The cell is too long (at most %(max)d characters).") % {"max": MAX_CELL_CHARS},
-                )
+        check_row(number, cells, header)
         yield number, cells
+
+
+def check_row(number: int, cells: Sequence[CellValue], header: Sequence[str]) -> None:
+    """Raise FileRejected for the first refused cell of a (non-blank) data row, if any."""
+    width = len(header)
+    for pos, cell in enumerate(cells):
+        if type(cell) is not str:
+            if pos >= width and cell is not None:
+                raise _reject_at(number, _extra_column(pos),
+                                 _("The row has more values than the header has columns."))
+            continue
+        column = header[pos] if pos < width and header[pos] else _extra_column(pos)
+        if pos >= width and cell.strip():
+            raise _reject_at(number, column,
+                             _("The row has more values than the header has columns."))
+        if "\x00" in cell:
+            raise _reject_at(number, column,
+                             _("The cell contains a NUL character: the file is damaged."))
+        if len(cell) > MAX_CELL_CHARS:
+            raise _reject_at(
+                number, column,
+                _("The cell is too long (at most %(max)d characters).") % {"max": MAX_CELL_CHARS},
+            )
 
 
 def _reject_at(row: int, column: str, message: str) -> FileRejected:
@@ -280,7 +300,8 @@ def _open_xlsx(path: Path, wanted: str | int | None = None) -> Iterator[Sheet]:
         numbered = ((i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows()))
         header_row, header = _split_header(numbered)
         total = max(0, worksheet.height - 1)
-        yield Sheet(header, header_row, total, _data_rows(numbered, header), worksheet.name)
+        yield Sheet(header, header_row, total, _data_rows(numbered, header), worksheet.name,
+                    workbook_sheet=worksheet)
     finally:
         workbook.close()
 
@@ -377,7 +398,8 @@ def _open_csv(path: Path) -> Iterator[Sheet]:
         if not first:
             raise _reject(_("The file is empty."))
         f.seek(0)
-        reader = csv.reader(f, delimiter=detect_delimiter(first))
+        delimiter = detect_delimiter(first)
+        reader = csv.reader(f, delimiter=delimiter)
 
         def numbered() -> Iterator[tuple[int, list[CellValue]]]:
             try:
@@ -391,7 +413,8 @@ def _open_csv(path: Path) -> Iterator[Sheet]:
         rows = numbered()
         header_row, header = _split_header(rows)
         total = max(0, _count_lines(path) - header_row)
-        yield Sheet(header, header_row, total, _data_rows(rows, header))
+        yield Sheet(header, header_row, total, _data_rows(rows, header),
+                    csv=CsvSource(path, encoding, delimiter))
 
 
 # --- Header -----------------------------------------------------------------------------------
