@@ -19,6 +19,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.identification.models import OverrideAction, RuleKind
 
 ALL_KINDS = frozenset(RuleKind.values)
@@ -216,13 +217,13 @@ class RuleSetVersionForm(forms.Form):
                      *(_get(base, ("objectivity", "confirm_procedures")) or [])]:
             known.setdefault(code, code)
         for name in ("procedures", "obj_procedures", "obj_confirm_procedures"):
-            self.fields[name].choices = list(known.items())
+            choice_field(self, name).choices = list(known.items())
         named = dict(subjects)
         for code in base.get("subjects") or []:
             named.setdefault(code, code)
-        self.fields["subjects"].choices = list(named.items())
-        self.fields["region"].choices = regions
-        self.fields["year"].choices = [(y, y) for y in years]
+        choice_field(self, "subjects").choices = list(named.items())
+        choice_field(self, "region").choices = regions
+        choice_field(self, "year").choices = [(y, y) for y in years]
         if regions:
             self.fields["region"].initial = regions[0][0]
         if years:

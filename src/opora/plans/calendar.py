@@ -67,7 +67,7 @@ def dues_for(schools: Iterable[School], year: int) -> dict[tuple[int, str], date
     for school in schools:
         region_id = regions.get(school.municipality_id)
         for kind in DocumentKind.values:
-            due = by_municipality.get((school.municipality_id, kind)) or by_region.get((region_id, kind))  # type: ignore[arg-type]
+            due = by_municipality.get((school.municipality_id, kind)) or by_region.get((region_id, kind))
             if due is not None:
                 dues[(school.pk, kind)] = due
     return dues
