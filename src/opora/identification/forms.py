@@ -13,7 +13,7 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.functional import Promise
@@ -23,6 +23,9 @@ from opora.core.form_fields import choice_field
 from opora.identification.models import OverrideAction, RuleKind
 
 ALL_KINDS = frozenset(RuleKind.values)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -92,21 +95,21 @@ STANINES = [(str(s), str(s)) for s in range(1, 10)]
 _SELECTION_ITEM = re.compile(r"^\s*([a-z0-9_-]+)\s*:\s*([\d\s,]+)$")
 
 
-def _int(label: Promise, low: int, high: int | None = None) -> forms.IntegerField:
+def _int(label: StrOrPromise, low: int, high: int | None = None) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high)
 
 
-def _pct(label: Promise, *, zero: bool = False) -> forms.FloatField:
+def _pct(label: StrOrPromise, *, zero: bool = False) -> forms.FloatField:
     """A share in %: (0, 100], or [0, 100] with `zero`."""
     return forms.FloatField(label=label, min_value=0 if zero else 0.01, max_value=100,
                             widget=forms.NumberInput(attrs={"step": "any"}))
 
 
-def _float(label: Promise, low: float | None = None, high: float | None = None) -> forms.FloatField:
+def _float(label: StrOrPromise, low: float | None = None, high: float | None = None) -> forms.FloatField:
     return forms.FloatField(label=label, min_value=low, max_value=high, widget=forms.NumberInput(attrs={"step": "any"}))
 
 
-def _codes(label: Promise, *, required: bool = True, help_text: Promise | str = "") -> forms.MultipleChoiceField:
+def _codes(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=required, help_text=help_text,
                                      widget=forms.CheckboxSelectMultiple)
 
@@ -262,6 +265,8 @@ class RuleSetVersionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a parent's clean() that returns nothing keeps cleaned_data
+            data = self.cleaned_data
         if self.action == "save" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what changed in this version."))
         if self.action == "preview":

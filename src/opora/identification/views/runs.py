@@ -154,7 +154,7 @@ def _flag_choices(has_approved: bool) -> list[tuple[str, str]]:
     return choices
 
 
-def _export(run: Run, rows: QuerySet[RunSchool], *, has_approved: bool) -> HttpResponse:
+def _export(run: Run, rows: QuerySet[Any], *, has_approved: bool) -> HttpResponse:
     headers = [
         _("School code"), _("School"), _("Municipality"), _("In the list"), _("Manual decision"), _("Reason"),
         _("Against the approved list"), _("Low results"), _("Score of the rule"), _("Adverse social context"),
@@ -254,6 +254,8 @@ def run_picture(request: UserRequest, run_id: int) -> HttpResponse:
         for school_id, swi, result, typology in RunSchool.objects.filter(
                 run=run, swi__isnull=False, result__isnull=False).values_list("school_id", "swi", "result", "typology"):
             row = mine.get(school_id)
+            if swi is None or result is None:  # never: filtered above
+                continue
             if row is None:
                 points.append(charts.Point(x=swi, y=result))
             else:

@@ -44,7 +44,8 @@ def _why(request: UserRequest, run: Run, row: RunSchool, approved: Any, form: Ov
         "sentences": explain.summary_sentences(row, labels, kind=kind, year=run.year),
         "items": explain.why_items(row, labels),
         "decision": decision, "can_decide": can_decide,
-        "form": (form or OverrideForm(initial={"action": "exclude" if row.in_list else "include"}))
+        "form": (form or OverrideForm(initial={
+            "action": "exclude" if row.in_list else "include"}))  # type: ignore[attr-defined]  # annotated by with_list
         if can_decide else None,
     }
     return render(request, "identification/why.html", context, status=status)
