@@ -155,7 +155,9 @@ def comment_resolve(request: UserRequest, pk: int, comment_id: int) -> HttpRespo
 
 
 def _revision_or_404(document: Document, number: Any) -> Revision:
-    revision = document.revisions.filter(number=_int(str(number))).select_related("created_by").first()
+    wanted = _int(str(number))
+    revision = (document.revisions.filter(number=wanted).select_related("created_by").first()
+                if wanted is not None else None)
     if revision is None:
         raise Http404
     return revision
@@ -199,8 +201,9 @@ def _diff_context(request: UserRequest, document: Document) -> dict[str, Any]:
     a = _int(request.GET.get("a")) if request.GET.get("a") else (before[-1] if before else None)
     if a is not None and a not in revisions:
         raise Http404
-    context: dict[str, Any] = {"document": document, "numbers": numbers, "a": revisions.get(a),
-                               "b": revisions.get(b), "sections": []}
+    context: dict[str, Any] = {"document": document, "numbers": numbers,
+                               "a": revisions.get(a) if a is not None else None,
+                               "b": revisions.get(b) if b is not None else None, "sections": []}
     if a is not None and b is not None:
         context["sections"] = compare(revisions[a].content or {}, revisions[b].content or {}, document.kind)
         context["unchanged"] = not any(s.changed for s in context["sections"])
