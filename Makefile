@@ -1,7 +1,7 @@
 # Opora: two commands set up everything.
 #   make run    install, migrate, load the demo region, start the worker and the server
 #   make serve  install, migrate, collect static files, run the production server (gunicorn)
-#   make test   install what tests need (including Debian's chromium) and run the whole suite
+#   make test   install what tests need (including Debian's chromium), lint (ruff), type-check (mypy) and run the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -71,6 +71,7 @@ worker: install
 
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/xgettext /usr/bin/soffice
 	$(BIN)/ruff check -q src tests scripts benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -83,6 +84,7 @@ messages: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules var

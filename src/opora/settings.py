@@ -168,7 +168,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # htmx comes from the npm registry at install time (see package.json), never from a CDN.
 NODE_MODULES = PROJECT_DIR / "node_modules"
 if (NODE_MODULES / "htmx.org" / "dist").is_dir():

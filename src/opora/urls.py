@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from opora.api.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("opora.core.urls")),
     path("imports/", include("opora.core.urls_imports")),
     path("jobs/", include("opora.jobs.urls")),

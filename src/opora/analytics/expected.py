@@ -248,7 +248,8 @@ def expected_results(schools: pd.DataFrame, config: ExpectedConfig | None = None
 def _gls(y: np.ndarray, x: np.ndarray, variance: np.ndarray) -> np.ndarray:
     """β of y on x with weights 1/variance."""
     w = 1.0 / np.maximum(variance, _NOISE)
-    return np.linalg.lstsq(x * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
+    beta: np.ndarray = np.linalg.lstsq(x * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
+    return beta
 
 
 def _restricted_nll(tau2: float, y: np.ndarray, x: np.ndarray, v: np.ndarray) -> float:

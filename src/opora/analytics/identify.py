@@ -92,7 +92,8 @@ def jsonable(value: Any) -> Any:
 
 def _values(series: pd.Series) -> list[Any]:
     """A column as a list of Python values, NaN/NA → None."""
-    return series.to_numpy(dtype=object, na_value=None).tolist()
+    values: list[Any] = series.to_numpy(dtype=object, na_value=None).tolist()
+    return values
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

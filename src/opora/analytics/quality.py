@@ -116,7 +116,8 @@ def _clusters(points: np.ndarray, k: int, seed: int) -> np.ndarray:
     order = centroids.index.to_numpy()[np.lexsort([*keys, mean_mark])]
     renumber = np.empty(labels.max() + 1, dtype=int)
     renumber[order] = np.arange(1, len(order) + 1)
-    return renumber[labels]
+    renumbered: np.ndarray = renumber[labels]
+    return renumbered
 
 
 def quality_groups(works: pd.DataFrame, selection: Mapping[str, Sequence[int]] | None, year: int, k: int = 9,

@@ -17,6 +17,7 @@ Codes are stable strings; pages translate them. No Django here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,11 +158,11 @@ def _r(value: float) -> float | None:
     return None if pd.isna(value) else round(float(value), 4)
 
 
-def _group_reasons(row: dict, definition: Definition) -> list[dict]:
+def _group_reasons(row: dict[str, Any], definition: Definition) -> list[dict[str, Any]]:
     rule, group = definition.group_rule(row["group"]), row["group"]
     if row["respondents"] == 0:
         return [{"code": REASON_NO_ANSWERS, "group": group}]
-    reasons: list[dict] = []
+    reasons: list[dict[str, Any]] = []
     if not row["enough"]:
         reasons.append({"code": REASON_TOO_FEW, "group": group, "used": int(row["used"]), "min": rule.min_respondents})
     if row["rate_ok"] is False:
@@ -181,7 +182,7 @@ def school_reasons(quality: pd.DataFrame, diverging: pd.DataFrame, definition: D
     the divergences in factor order. A group without any response gives only `no_answers`; otherwise
     `too_few` (used < min_respondents), `rate_low` (rate < min_rate), `flagged` (excluded share over
     max_flagged_share) and the note `expected_unknown`. trusted = no reason other than notes."""
-    reasons: dict[int, list[dict]] = {int(s): [] for s in pd.unique(quality["school"])}
+    reasons: dict[int, list[dict[str, Any]]] = {int(s): [] for s in pd.unique(quality["school"])}
     for row in quality.to_dict("records"):
         reasons[int(row["school"])].extend(_group_reasons(row, definition))
     for row in diverging.itertuples(index=False):
@@ -216,8 +217,8 @@ def _factor_notes(factors: pd.DataFrame, quality: pd.DataFrame, diverging: pd.Da
     return notes
 
 
-def _indicator_lists(indicators: pd.DataFrame, factors: pd.DataFrame) -> list[list[dict]]:
-    lists: dict[tuple[int, str], list[dict]] = {}
+def _indicator_lists(indicators: pd.DataFrame, factors: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    lists: dict[tuple[int, str], list[dict[str, Any]]] = {}
     columns = [indicators[c].tolist() for c in ("school", "factor", "question", "group", "text", "score", "n",
                                                 "weight", "direction", "counted")]
     for school, code, question, group, text, score, n, weight, direction, counted in zip(*columns, strict=True):

@@ -189,7 +189,7 @@ class RuleParams:
     objectivity: dict[str, Any] = field(default_factory=lambda: ObjectivityConfig().to_dict())
 
     def __post_init__(self) -> None:
-        checked = {
+        checked: dict[str, Any] = {
             "kind": _choice("kind", self.kind, KINDS),
             "procedures": _names("procedures", self.procedures),
             "subjects": _names("subjects", self.subjects, optional=True),
@@ -327,7 +327,7 @@ def _align(values: pd.Series, codes: pd.Index, fill: Any = np.nan) -> np.ndarray
         return np.full(len(codes), fill)
     values = values.set_axis(pd.Index(values.index.astype(str)))
     position = values.index.get_indexer(codes)
-    out = values.to_numpy()[position]
+    out: np.ndarray = values.to_numpy()[position]
     if (position < 0).any():
         out = np.where(position >= 0, out, fill)
     return out
@@ -453,8 +453,8 @@ def _municipal(scores: Scores, params: RuleParams) -> Selection:
         low = pd.concat([p.schools[["low_results", "low_score"]] for p in parts.values()]).reindex(out.index)
         out["low_results"] = low["low_results"].fillna(False).to_numpy(bool)
         out["low_score"] = low["low_score"].to_numpy(float)
-        summary = {pop: p.summary for pop, p in parts.items()}
-        return Selection(schools=out, detail=pd.DataFrame(), summary={"populations": summary})
+        by_population = {pop: p.summary for pop, p in parts.items()}
+        return Selection(schools=out, detail=pd.DataFrame(), summary={"populations": by_population})
     composite = out["composite"]
     summary: dict[str, Any] = {"judged": int(composite.notna().sum())}
     if params.select == "share":

@@ -47,12 +47,14 @@ from opora.analytics.rules import (
 
 def _logit(k: pd.Series | np.ndarray, n: pd.Series | np.ndarray) -> np.ndarray:
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    return np.log((k + 0.5) / (n - k + 0.5))
+    logit: np.ndarray = np.log((k + 0.5) / (n - k + 0.5))
+    return logit
 
 
 def _logit_var(k: pd.Series | np.ndarray, n: pd.Series | np.ndarray) -> np.ndarray:
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    return 1.0 / (k + 0.5) + 1.0 / (n - k + 0.5)
+    variance: np.ndarray = 1.0 / (k + 0.5) + 1.0 / (n - k + 0.5)
+    return variance
 
 
 def _region_counts(scope: pd.DataFrame) -> pd.DataFrame:

@@ -122,7 +122,8 @@ class SyntheticRegion:
     true_works: pd.DataFrame
 
     def kind(self, kind: str) -> list[str]:
-        return self.truth.loc[self.truth["kind"] == kind, "school_code"].tolist()
+        codes: list[str] = self.truth.loc[self.truth["kind"] == kind, "school_code"].tolist()
+        return codes
 
     @property
     def ordinary(self) -> list[str]:
@@ -130,7 +131,8 @@ class SyntheticRegion:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    p: np.ndarray = 1.0 / (1.0 + np.exp(-x))
+    return p
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class _Work:
 
 
 def _works(spec: RegionSpec, rng: np.random.Generator) -> list[_Work]:
-    out = []
+    out: list[_Work] = []
     offset = {"vpr": -0.3, "oge": -0.4, "ege": 0.0}
     for procedure, grade, subject, _core, tasks in WORKS:
         if procedure not in spec.procedures:
@@ -237,13 +239,14 @@ def _task_scores(theta: np.ndarray, work: _Work, shift: float, rng: np.random.Ge
 def _expected_score(theta: np.ndarray, work: _Work) -> np.ndarray:
     z = theta[:, None] - work.difficulty[None, :]
     p1, p2 = _sigmoid(1.5 * (z + 0.35)), _sigmoid(1.5 * (z - 0.35))
-    return np.where(work.max_scores[None, :] == 2, p1 + p1 * p2, p1).sum(axis=1)
+    expected: np.ndarray = np.where(work.max_scores[None, :] == 2, p1 + p1 * p2, p1).sum(axis=1)
+    return expected
 
 
 def _boundaries(scores: np.ndarray, shares: tuple[float, ...]) -> tuple[float, float, float]:
     """Whole-point boundaries of marks 3, 4, 5 that give about `shares` of marks 2..5."""
     cum = np.cumsum(shares)[:3]
-    out = []
+    out: list[float] = []
     for q in cum:
         b = float(np.ceil(np.quantile(scores, q) + 1e-9))
         out.append(max(b, (out[-1] + 1) if out else 1.0))
@@ -368,7 +371,8 @@ def _mean_pct(centre: np.ndarray, work: _Work) -> np.ndarray:
     """The expected mean score (% of the maximum) of pupils θ ~ N(centre, 1): Gauss–Hermite."""
     theta = (centre[:, None] + _NODES[None, :]).ravel()
     scores = _expected_score(theta, work).reshape(len(centre), len(_NODES))
-    return scores @ _WEIGHTS / work.max_scores.sum() * 100.0
+    mean: np.ndarray = scores @ _WEIGHTS / work.max_scores.sum() * 100.0
+    return mean
 
 
 def _passports(spec: RegionSpec, schools: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

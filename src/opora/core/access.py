@@ -138,7 +138,7 @@ def assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
             .select_related("region", "municipality", "school")
             .prefetch_related("schools")
         )
-        user._opora_assignments = cached  # type: ignore[union-attr]
+        user._opora_assignments = cached  # type: ignore[attr-defined]  # the request's cache on its user object
     return cached
 
 

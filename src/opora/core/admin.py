@@ -11,7 +11,7 @@ from opora.core.models import Municipality, Region, RoleAssignment, School, Soci
 class OporaUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     search_fields = ("username", "full_name", "email")
-    fieldsets = (*UserAdmin.fieldsets, ("Opora", {"fields": ("full_name", "position", "phone")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Opora", {"fields": ("full_name", "position", "phone")}))
 
 
 @admin.register(Region)

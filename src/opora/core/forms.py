@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.core import access
 from opora.core.access import Perm
+from opora.core.form_fields import choice_field, label_instances, model_choice_field
 from opora.core.models import (
     Municipality,
     Region,
@@ -20,8 +21,11 @@ from opora.core.models import (
 )
 from opora.core.selectors import SchoolFilters
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _blank(label: str) -> list[tuple[str, str]]:
+
+def _blank(label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", label)]
 
 
@@ -37,10 +41,10 @@ class SchoolFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = access.visible_municipalities(user).order_by("name")
-        self.fields["type"].choices = _blank(_("all")) + list(SchoolType.choices)
-        self.fields["settlement"].choices = _blank(_("all")) + list(Settlement.choices)
-        self.fields["size"].choices = _blank(_("any")) + list(SizeBand.choices)
+        model_choice_field(self, "municipality").queryset = access.visible_municipalities(user).order_by("name")
+        choice_field(self, "type").choices = _blank(_("all")) + list(SchoolType.choices)
+        choice_field(self, "settlement").choices = _blank(_("all")) + list(Settlement.choices)
+        choice_field(self, "size").choices = _blank(_("any")) + list(SizeBand.choices)
 
     def to_filters(self) -> SchoolFilters:
         data = self.cleaned_data
@@ -88,9 +92,9 @@ class RoleAssignForm(forms.Form):
         self, *args: Any, actor: User, schools_of: Municipality | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _blank("—") + list(Role.choices)
-        self.fields["region"].queryset = access.regions_for(actor, Perm.MANAGE_PEOPLE)
-        self.fields["municipality"].queryset = access.municipalities_for(
+        choice_field(self, "role").choices = _blank("—") + list(Role.choices)
+        model_choice_field(self, "region").queryset = access.regions_for(actor, Perm.MANAGE_PEOPLE)
+        model_choice_field(self, "municipality").queryset = access.municipalities_for(
             actor, Perm.MANAGE_PEOPLE
         ).order_by("name")
         schools = access.schools_for(actor, Perm.MANAGE_PEOPLE).select_related("municipality")
@@ -101,8 +105,8 @@ class RoleAssignForm(forms.Form):
             schools = schools.filter(municipality=schools_of) if schools_of else schools.none()
             self.schools_narrowed = True
         for name in ("school", "schools"):
-            self.fields[name].queryset = schools.order_by("name")
-            self.fields[name].label_from_instance = _school_label  # type: ignore[attr-defined]
+            model_choice_field(self, name).queryset = schools.order_by("name")
+            label_instances(self, name, _school_label)
 
 
 def _school_label(school: School) -> str:

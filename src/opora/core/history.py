@@ -35,7 +35,7 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
         f = model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - m2m or removed field: show the raw value
         return str(value)
-    if getattr(f, "choices", None):
+    if isinstance(f, models.Field) and f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
         return _("yes") if value else _("no")
@@ -46,9 +46,10 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        f = model._meta.get_field(name)
     except Exception:  # noqa: BLE001
         return name
+    return str(f.verbose_name) if isinstance(f, models.Field) else name  # a relation's other end: no label
 
 
 def entries_for(

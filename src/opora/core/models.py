@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,6 +14,9 @@ from simple_history.models import HistoricalRecords
 from opora.core.years import YEAR_VALIDATORS
 
 SHARE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class User(AbstractUser):
@@ -157,7 +162,7 @@ PASSPORT_STAFF_FIELDS: tuple[str, ...] = (
 )
 
 
-def _share(label: str) -> models.DecimalField:
+def _share(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label, max_digits=5, decimal_places=4, null=True, blank=True, validators=SHARE_VALIDATORS
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
+
+from django.db import models
 
 from opora.core.models import PASSPORT_SHARE_FIELDS, PASSPORT_STAFF_FIELDS, SocialPassport
 
@@ -22,7 +24,7 @@ def passport_rows(passports: list[SocialPassport]) -> dict[str, Any]:
     years = [p.year for p in passports]
     rows = []
     for name in PASSPORT_SHARE_FIELDS + PASSPORT_STAFF_FIELDS:
-        field = SocialPassport._meta.get_field(name)
+        field = cast(models.Field, SocialPassport._meta.get_field(name))  # the listed names are model fields
         values: list[Any] = []
         for p in passports:
             value = getattr(p, name)

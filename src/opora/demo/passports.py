@@ -146,8 +146,8 @@ def passports_for(rng: random.Random, p: SchoolProfile) -> list[PassportRow]:
             PassportRow(
                 school_code=p.code,
                 year=year,
-                **{name: _share(value) for name, value in shares.items()},
-                **staff,  # type: ignore[arg-type]
+                **{name: _share(value) for name, value in shares.items()},  # type: ignore[arg-type]  # shares by name
+                **staff,  # type: ignore[arg-type]  # staff figures by name
             )
         )
     return rows

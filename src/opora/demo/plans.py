@@ -56,7 +56,7 @@ class _Cast:
     curated: list[School]
 
 
-def _cast(municipality_id: int) -> _Cast | None:
+def _cast(municipality_id: int | None) -> _Cast | None:
     def holder(username: str, role: str) -> RoleAssignment | None:
         return RoleAssignment.objects.filter(user__username=username, role=role).select_related("user").first()
 
@@ -72,6 +72,8 @@ def _cast(municipality_id: int) -> _Cast | None:
 
 def _stages(cast: _Cast, campaign: Campaign, summary: PlansSummary) -> None:
     municipality, year = campaign.municipality, campaign.year
+    if municipality is None:  # never: plans_load takes a municipal campaign
+        return
     for kind, (month, day) in STAGES.items():
         stage_set(actor=cast.region_actor, region=municipality.region, year=year, kind=kind,
                   due_on=date(year, month, day))
@@ -125,7 +127,7 @@ def plans_load(*, seed: int) -> PlansSummary:
         scenario = scenarios[school.pk]
         summary.scenarios[school.code] = scenario
         reviewer = cast.curator if school.pk in curated and cast.curator else cast.coordinator
-        due = {kind: due_for(school, year, kind) or date(year, *STAGES[kind]) for kind in STAGES}
+        due: dict[str, date] = {kind: due_for(school, year, kind) or date(year, *STAGES[kind]) for kind in STAGES}
         clock = Clock()
         steps = Steps(seed=seed, school=school, year=year, head=heads[school.pk], reviewer=reviewer,
                       coordinator=cast.coordinator, due=due, clock=clock, today=today)

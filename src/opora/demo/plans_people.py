@@ -22,7 +22,8 @@ def directors_ensure(*, actor: User, schools: list[School], seed: int) -> dict[i
     heads: dict[int, User] = {}
     for assignment in (RoleAssignment.objects.filter(role=Role.SCHOOL_HEAD, school__in=schools)
                        .select_related("user").order_by("pk")):
-        heads.setdefault(assignment.school_id, assignment.user)
+        if assignment.school_id is not None:  # filtered by school
+            heads.setdefault(assignment.school_id, assignment.user)
     password = make_password(DEMO_PASSWORD)  # hashed once: a hash per user would take seconds
     for school in schools:
         if school.pk in heads:

@@ -86,10 +86,10 @@ def _school_registry(school: School, passport: SocialPassport | None, seed: int,
                  AgeGroup.FROM_50: (15, 35), AgeGroup.FROM_60: (25, 45)}[age]
         primary = i % 5 == 0
         subjects = [PRIMARY] if primary else r.sample(SUBJECTS, k=1 + (r.random() < 0.3))
-        user = teacher_accounts.pop(0) if teacher_accounts else None
-        add(user.full_name if user and user.full_name else _name(r, taken), PositionKind.TEACHER,
+        account = teacher_accounts.pop(0) if teacher_accounts else None
+        add(account.full_name if account and account.full_name else _name(r, taken), PositionKind.TEACHER,
             "учитель начальных классов" if primary else "учитель", subjects=subjects, qualification_category=category,
-            experience_years=r.randint(*years), age_group=age, user=user)
+            experience_years=r.randint(*years), age_group=age, user=account)
     if p is not None and p.has_psychologist:
         add(_name(r, taken), PositionKind.PSYCHOLOGIST, "педагог-психолог", age_group=r.choice(_AGES),
             experience_years=r.randint(1, 20))
@@ -128,7 +128,8 @@ def staff_registry_demo_load(*, seed: int) -> dict[str, int]:
     for a in (RoleAssignment.objects.filter(school__in=schools, role__in=(Role.SCHOOL_HEAD, Role.TEACHER))
               .select_related("user").order_by("pk")):
         kind = "head" if a.role == Role.SCHOOL_HEAD else "teacher"
-        accounts.setdefault(a.school_id, {}).setdefault(kind, []).append(a)
+        if a.school_id is not None:  # filtered by school
+            accounts.setdefault(a.school_id, {}).setdefault(kind, []).append(a)
     people: list[StaffMember] = []
     vacancies: list[Vacancy] = []
     for school in schools:

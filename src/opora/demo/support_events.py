@@ -79,13 +79,14 @@ def events_demo_load(*, seed: int) -> dict[str, int]:
                 continue  # not registered yet
             members = staff.get(school.pk, [])
             chosen = rng.sample(members, min(len(members), rng.randint(1, 3))) if members else []
-            names = [(m.full_name, m.position or "учитель", m) for m in chosen]
+            names: list[tuple[str, str, StaffMember | None]] = [(m.full_name, m.position or "учитель", m)
+                                                                 for m in chosen]
             if not names:
                 names = [(f"Представитель школы {school.code}", "заместитель директора", None)]
             came = held and rng.random() < 0.8
-            for name, position, member in names:
+            for name, position, person in names:
                 attended = (came and rng.random() < 0.85) if held else None
-                people.append(Participant(event=event, school=school, staff=member, full_name=name, position=position,
+                people.append(Participant(event=event, school=school, staff=person, full_name=name, position=position,
                                           source=ParticipantSource.REGISTRATION, attended=attended,
                                           marked_at=timezone.now() if held else None))
         if held:

@@ -25,7 +25,7 @@ def meetings_demo_load(*, seed: int) -> dict[str, int]:
     """Create the demo's records; returns counts by kind for the summary line."""
     coord = RoleAssignment.objects.filter(user__username="mun.coord", role=Role.MUNICIPAL_COORDINATOR,
                                           municipality__isnull=False).select_related("municipality__region").first()
-    if coord is None:
+    if coord is None or coord.municipality is None:
         return {}
     municipality = coord.municipality
     rng = random.Random(seed)

@@ -99,7 +99,8 @@ def practices_demo_load(*, seed: int) -> dict[str, int]:
     heads: dict[int, User] = {}
     for a in (RoleAssignment.objects.filter(role=Role.SCHOOL_HEAD, school__municipality=municipality)
               .select_related("user").order_by("school__code", "pk")):
-        heads.setdefault(a.school_id, a.user)
+        if a.school_id is not None:  # filtered by school
+            heads.setdefault(a.school_id, a.user)
     head_assignment = RoleAssignment.objects.filter(user__username="head", role=Role.SCHOOL_HEAD).first()
     teacher = _user("teacher")
     head_school = head_assignment.school if head_assignment else None

@@ -20,7 +20,8 @@ from opora.core.models import Role, RoleAssignment, School, User
 from opora.support.models import Curatorship, VisitKind
 from opora.support.services.visits import follow_up_add, follow_up_to_roadmap, roadmap_for, roadmap_note, visit_create
 
-VISITS = (
+# kind, who, days ago, purpose, findings, recommendations, follow-ups (what, days, who)
+VISITS: tuple[tuple[str, str, int, str, str, str, list[tuple[str, int, str]]], ...] = (
     (VisitKind.MONITORING, "mun.coord", 75, "Мониторинг реализации дорожной карты за полугодие",
      "Мероприятия дорожной карты выполняются с отставанием; не назначены ответственные за два мероприятия.",
      "Назначить ответственных, пересмотреть сроки мероприятий с отставанием.",

@@ -21,7 +21,8 @@ def expected_counts(
     passports = (SocialPassport.objects.filter(school__in=schools, year__lte=year, teachers__isnull=False)
                  .order_by("school_id", "-year").values_list("school_id", "teachers"))
     for school_id, count in passports:
-        teachers.setdefault(school_id, count)
+        if count is not None:  # filtered: teachers__isnull=False
+            teachers.setdefault(school_id, count)
     out: dict[tuple[int, str], float | None] = {}
     for school in schools:
         for rule in definition.groups:

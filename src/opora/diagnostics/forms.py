@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.core import access
 from opora.core.access import Perm
+from opora.core.form_fields import choice_field
 from opora.core.imports.upload import UploadForm
 from opora.core.models import Municipality, Region, School, User
 from opora.core.years import FIRST_YEAR, LAST_YEAR
@@ -38,9 +39,9 @@ class CampaignForm(forms.Form):
     def __init__(self, *args: object, areas: list[tuple[str, str]], versions: list[tuple[str, str]],
                  schools: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["area"].choices = areas
-        self.fields["version"].choices = versions
-        self.fields["schools"].choices = schools
+        choice_field(self, "area").choices = areas
+        choice_field(self, "version").choices = versions
+        choice_field(self, "schools").choices = schools
         if not self.is_bound:
             self.fields["year"].initial = timezone.localdate().year
 

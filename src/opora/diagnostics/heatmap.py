@@ -9,6 +9,7 @@ the definitions of the versions involved in one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Prefetch, QuerySet
@@ -127,7 +128,8 @@ def _columns(profiles: list[Profile]) -> list[Column]:
     if not versions:
         return []
     newest = InstrumentVersion.objects.filter(pk__in=versions).order_by("-created_at", "-pk").only("definition").first()
-    order = {f["code"]: (i, f.get("name", "")) for i, f in enumerate((newest.definition or {}).get("factors", []))}
+    definition = newest.definition if newest is not None else None  # None: never, `versions` are profiles'
+    order = {f["code"]: (i, f.get("name", "")) for i, f in enumerate((definition or {}).get("factors", []))}
     seen: dict[str, tuple[tuple[int, int], str]] = {}
     for profile in profiles:
         for pf in profile.factors.all():
@@ -138,7 +140,7 @@ def _columns(profiles: list[Profile]) -> list[Column]:
     return [Column(code, name) for code, (_key, name) in sorted(seen.items(), key=lambda item: item[1][0])]
 
 
-def _sort_key(sort: str):  # noqa: ANN202 - a key function
+def _sort_key(sort: str) -> Callable[[Row], tuple[str, ...]]:
     if sort == "school":
         return lambda r: (r.school.name.casefold(), r.school.code)
     return lambda r: (r.municipality.name.casefold(), r.school.name.casefold(), r.school.code)
@@ -169,6 +171,6 @@ def shares(heatmap: HeatMap) -> list[Share]:
     """Per factor: how many schools have it high (and medium) among those with a level for it."""
     out = []
     for i, column in enumerate(heatmap.columns):
-        levels = [row.cells[i].level for row in heatmap.rows if row.cells[i] is not None and row.cells[i].level]
+        levels = [cell.level for row in heatmap.rows if (cell := row.cells[i]) is not None and cell.level]
         out.append(Share(column=column, high=levels.count("high"), medium=levels.count("medium"), total=len(levels)))
     return out

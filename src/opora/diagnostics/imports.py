@@ -216,7 +216,8 @@ def answers_template(campaign: Campaign) -> bytes:
     definition = campaign.version.parsed()
     bold = Font(bold=True)
     book = Workbook()
-    book.remove(book.active)
+    if (blank := book.active) is not None:
+        book.remove(blank)
     for group in definition.groups_used():
         sheet = book.create_sheet(SHEET_NAMES[group])
         codes = [q.code for q in definition.questions_for(group)]

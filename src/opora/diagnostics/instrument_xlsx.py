@@ -100,7 +100,8 @@ def definition_workbook(definition: Definition) -> bytes:
         RULES: rules,
     }
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if (blank := workbook.active) is not None:
+        workbook.remove(blank)
     bold = Font(bold=True)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)

@@ -9,6 +9,8 @@ checks); neither is ever shown. Heads and teachers answer signed in (`respondent
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,9 @@ from django.utils.translation import pgettext_lazy
 
 from opora.core.models import Municipality, Region, School
 from opora.core.years import YEAR_VALIDATORS
+
+if TYPE_CHECKING:
+    from opora.analytics.risk_definition import Definition
 
 
 class RespondentGroup(models.TextChoices):
@@ -81,7 +86,8 @@ class InstrumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument.code} v{self.number}"
 
-    def parsed(self):  # -> Definition (imported lazily: analytics stays Django-free)
+    def parsed(self) -> Definition:
+        # Imported here: the analytics core is imported by the code that needs it, not by the models.
         from opora.analytics.risk_definition import Definition
 
         return Definition.from_dict(self.definition)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from opora.core.form_fields import choice_field
 from opora.diagnostics.models import Level
 
 
@@ -25,7 +26,7 @@ class SelectForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["factors"].choices = choices
+        choice_field(self, "factors").choices = choices
 
     def clean_factors(self) -> list[str]:
         chosen = self.cleaned_data["factors"]

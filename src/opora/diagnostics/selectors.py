@@ -39,8 +39,8 @@ def campaign_get(user: UserLike, pk: int) -> Campaign:
 
 
 def may_manage_campaign(user: UserLike, campaign: Campaign) -> bool:
-    if campaign.municipality_id:
-        return access.can_on_municipality(user, Perm.MANAGE_CAMPAIGNS, campaign.municipality)
+    if campaign.municipality_id and (municipality := campaign.municipality) is not None:
+        return access.can_on_municipality(user, Perm.MANAGE_CAMPAIGNS, municipality)
     return access.can_on_region(user, Perm.MANAGE_CAMPAIGNS, campaign.region)
 
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -321,9 +321,14 @@ def number(value: Any, digits: int = 2) -> str:
     return number_format(float(value), decimal_pos=digits)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value \
         and value not in (float("inf"), float("-inf"))
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """A mapping read from a run's stored JSON, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
 
 
 def yes_no(value: Any) -> str:
@@ -522,7 +527,7 @@ def _objectivity(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
                    _("index %(index)s") % {"index": number(index)} if _is_number(index) else _("not evaluated"),
                    bool(present), rule=_pairs(part.get("rule") or {}, names))
     item.numbers = _pairs({k: v for k, v in part.items() if k in ("signs_evaluated",)}, names)
-    statuses = part.get("statuses") if isinstance(part.get("statuses"), dict) else {}
+    statuses = _dict(part.get("statuses"))
     for code in SIGNS:
         status = statuses.get(code)
         if not isinstance(status, str) or status not in SIGN_STATUSES:
@@ -532,7 +537,7 @@ def _objectivity(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
     if rows:
         table = Table(headers=[_("sign"), _("work"), _("numbers")], rows=[])
         for r in rows:
-            numbers = r.get("numbers") if isinstance(r.get("numbers"), dict) else {}
+            numbers = _dict(r.get("numbers"))
             school = numbers.get("scope") == "school"
             chosen = SCHOOL_SIGN_NUMBERS if school else SIGN_NUMBERS
             keys = chosen.get(str(r.get("sign", "")), tuple(numbers))
@@ -592,7 +597,7 @@ def why_items(row: Any, names: Names | None = None) -> list[WhyItem]:
         (label("stable_thresholds"), yes_no(row.stable_thresholds)),
         (label("stable_context"), yes_no(row.stable_context)),
     ]
-    low_at = part.get("low_at") if isinstance(part.get("low_at"), dict) else {}
+    low_at = _dict(part.get("low_at"))
     for factor, low in sorted(low_at.items()):
         stability.numbers.append((_("low results at thresholds ×%(f)s") % {"f": number(_float(factor))},
                                   yes_no(low)))
@@ -641,7 +646,7 @@ MAX_SUBJECTS = 3
 
 def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[str]:
     part = _part(row, "low_results")
-    rule = part.get("rule") if isinstance(part.get("rule"), dict) else {}
+    rule = _dict(part.get("rule"))
     low = bool(part.get("value", row.low_results))
     out: list[str] = []
     if kind == RuleKind.FEDERAL:
@@ -675,7 +680,7 @@ def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[
             if _is_number(cut):
                 text += _("; the cut for the list is %(cut)s") % {"cut": number(cut)}
             out.append(text + ".")
-        criteria = part.get("criteria") if isinstance(part.get("criteria"), dict) else {}
+        criteria = _dict(part.get("criteria"))
         worst = sorted(((c, v) for c, v in criteria.items() if isinstance(v, dict) and _is_number(v.get("percentile"))
                         and v["percentile"] >= 0.75 and v.get("weight")), key=lambda cv: -cv[1]["percentile"])
         for c, v in worst[:MAX_SUBJECTS]:
@@ -699,7 +704,7 @@ def _low_sentences(row: Any, kind: str, year: int | None, names: Names) -> list[
 def _short_of_rule(row: Any, kind: str, year: int | None, names: Names) -> list[str]:
     """For a school the rule does not flag, the numbers it falls short on (why it is out)."""
     part = _part(row, "low_results")
-    rule = part.get("rule") if isinstance(part.get("rule"), dict) else {}
+    rule = _dict(part.get("rule"))
     if kind == RuleKind.FEDERAL:
         now = sorted((p for p in _records(part.get("procedures")) if p.get("year") == year
                       and _is_number(p.get("fail_share"))), key=lambda p: -p["fail_share"])

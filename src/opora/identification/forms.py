@@ -13,15 +13,19 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.identification.models import OverrideAction, RuleKind
 
 ALL_KINDS = frozenset(RuleKind.values)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -91,21 +95,21 @@ STANINES = [(str(s), str(s)) for s in range(1, 10)]
 _SELECTION_ITEM = re.compile(r"^\s*([a-z0-9_-]+)\s*:\s*([\d\s,]+)$")
 
 
-def _int(label: Promise, low: int, high: int | None = None) -> forms.IntegerField:
+def _int(label: StrOrPromise, low: int, high: int | None = None) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high)
 
 
-def _pct(label: Promise, *, zero: bool = False) -> forms.FloatField:
+def _pct(label: StrOrPromise, *, zero: bool = False) -> forms.FloatField:
     """A share in %: (0, 100], or [0, 100] with `zero`."""
     return forms.FloatField(label=label, min_value=0 if zero else 0.01, max_value=100,
                             widget=forms.NumberInput(attrs={"step": "any"}))
 
 
-def _float(label: Promise, low: float | None = None, high: float | None = None) -> forms.FloatField:
+def _float(label: StrOrPromise, low: float | None = None, high: float | None = None) -> forms.FloatField:
     return forms.FloatField(label=label, min_value=low, max_value=high, widget=forms.NumberInput(attrs={"step": "any"}))
 
 
-def _codes(label: Promise, *, required: bool = True, help_text: Promise | str = "") -> forms.MultipleChoiceField:
+def _codes(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=required, help_text=help_text,
                                      widget=forms.CheckboxSelectMultiple)
 
@@ -216,13 +220,13 @@ class RuleSetVersionForm(forms.Form):
                      *(_get(base, ("objectivity", "confirm_procedures")) or [])]:
             known.setdefault(code, code)
         for name in ("procedures", "obj_procedures", "obj_confirm_procedures"):
-            self.fields[name].choices = list(known.items())
+            choice_field(self, name).choices = list(known.items())
         named = dict(subjects)
         for code in base.get("subjects") or []:
             named.setdefault(code, code)
-        self.fields["subjects"].choices = list(named.items())
-        self.fields["region"].choices = regions
-        self.fields["year"].choices = [(y, y) for y in years]
+        choice_field(self, "subjects").choices = list(named.items())
+        choice_field(self, "region").choices = regions
+        choice_field(self, "year").choices = [(y, y) for y in years]
         if regions:
             self.fields["region"].initial = regions[0][0]
         if years:
@@ -261,6 +265,8 @@ class RuleSetVersionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a parent's clean() that returns nothing keeps cleaned_data
+            data = self.cleaned_data
         if self.action == "save" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what changed in this version."))
         if self.action == "preview":

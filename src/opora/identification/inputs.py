@@ -145,7 +145,7 @@ def _schools(region: Region) -> pd.DataFrame:
 def _pupil_works(codes: list[str], years: list[int]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """work_features over the active parts holding any of the region's schools, restricted to them."""
     wanted = set(codes)
-    parts = [
+    parts: list[dict[str, Any]] = [
         {"procedure": procedure, "year": int(part_year), "path": path, "rows": int(rows)}
         for procedure, part_year, path, rows, part_codes in ResultPart.objects.filter(active=True, year__in=years)
         .order_by("procedure__code", "year", "pk")

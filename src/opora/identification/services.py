@@ -85,8 +85,8 @@ def _editable(actor: User, rule_set: RuleSet) -> RuleSet:
     installation administrator versions the shipped one itself."""
     if access.is_superuser(actor):
         return rule_set
-    if rule_set.region_id is not None:
-        if not access.can_on_region(actor, Perm.MANAGE_RULE_SETS, rule_set.region):
+    if (own_region := rule_set.region) is not None:
+        if not access.can_on_region(actor, Perm.MANAGE_RULE_SETS, own_region):
             raise AccessDenied
         return rule_set
     regions = list(access.regions_for(actor, Perm.MANAGE_RULE_SETS))
@@ -136,7 +136,7 @@ def run_create(*, actor: User | None, region: Region, year: int, rule_set: RuleS
     if version is None:
         raise ValidationFailed(_("The rule set has no version yet."))
     preview = params is not None
-    used = _params_valid(params) if preview else version.params
+    used = _params_valid(params) if params is not None else version.params
     with transaction.atomic():
         run = Run.objects.create(region=region, year=year, rule_set=rule_set, version=None if preview else version,
                                  params=used, preview=preview, created_by=actor)

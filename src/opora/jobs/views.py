@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opora.core import access
 from opora.core.access import Perm
+from opora.core.http import UserRequest
 from opora.jobs.heartbeat import jobs_reap
 from opora.jobs.periodic import JOB_TITLES
 from opora.jobs.scheduler import schedule_overview
@@ -16,7 +17,7 @@ from opora.jobs.services import job_rerun
 
 
 @login_required
-def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_detail(request: UserRequest, job_id: str) -> HttpResponse:
     job = job_get(request.user, job_id)
     if job is None:
         raise Http404
@@ -28,14 +29,14 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: UserRequest) -> HttpResponse:
     jobs_reap()
     return render(request, "jobs/list.html", {"jobs": jobs_for_user(request.user)[:50]})
 
 
 @login_required
 @require_POST
-def job_rerun_view(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_rerun_view(request: UserRequest, job_id: str) -> HttpResponse:
     """Start an interrupted job again (its author or the superuser)."""
     job = job_get(request.user, job_id)
     if job is None:
@@ -45,7 +46,7 @@ def job_rerun_view(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: UserRequest) -> HttpResponse:
     """The periodic jobs: each one's last run and result, and when it runs next."""
     if not access.has_perm_anywhere(request.user, Perm.VIEW_SCHEDULE):
         raise PermissionDenied

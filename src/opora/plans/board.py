@@ -11,11 +11,10 @@ workspace and the API all read it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -140,7 +139,7 @@ class BoardRow:
         return [d for c in self.cells for d in c.documents]
 
 
-def programme_schools(user: UserLike, *, year: int) -> Iterable[School]:
+def programme_schools(user: UserLike, *, year: int) -> QuerySet[School]:
     """Schools the user sees that are in the programme this year (a lazy queryset)."""
     listed = ListEntry.objects.filter(school=OuterRef("pk"), year_list__year__in=(year - 1, year),
                                       year_list__region=OuterRef("municipality__region"))
@@ -191,11 +190,11 @@ def build_rows(schools: list[School], *, year: int, today: date) -> list[BoardRo
     done = execution.execution_by_school(ids, year, today)
     rows = []
     for school in schools:
-        cells = {kind: Cell(kind=kind, due_on=dues.get((school.pk, kind))) for kind in CYCLE}
-        for document in by_school.get(school.pk, []):
-            cell = cells.get(document.kind)
+        cells: dict[str, Cell] = {kind: Cell(kind=kind, due_on=dues.get((school.pk, kind))) for kind in CYCLE}
+        for doc in by_school.get(school.pk, []):
+            cell = cells.get(doc.kind)
             if cell is not None:
-                cell.documents.append(_info(document, cell.due_on, today, waits.get(document.pk)))
+                cell.documents.append(_info(doc, cell.due_on, today, waits.get(doc.pk)))
         for cell in cells.values():
             cell.overdue = (calendar.is_late(cell.kind, cell.state, cell.due_on, today)
                             or any(d.overdue for d in cell.documents))

@@ -18,7 +18,7 @@ from opora.plans.models import DocState, Document, DocumentKind, Measure, Measur
 
 REPORTS = (DocumentKind.REPORT_HALF, DocumentKind.REPORT_YEAR)
 # States in which a document no longer counts as late (reports only need to be handed in).
-_DONE_STATES = {kind: (DocState.APPROVED,) for kind in DocumentKind.values}
+_DONE_STATES: dict[str, tuple[DocState, ...]] = {kind: (DocState.APPROVED,) for kind in DocumentKind.values}
 _DONE_STATES.update({kind: (DocState.SUBMITTED, DocState.APPROVED) for kind in REPORTS})
 MEASURE_CLOSED = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
 
@@ -30,7 +30,7 @@ def due_for(school: School, year: int, kind: str) -> date | None:
         Q(municipality=municipality) | Q(region_id=municipality.region_id, municipality__isnull=True),
         year=year, kind=kind,
     ).values_list("municipality_id", "due_on")
-    dates = dict(stages)
+    dates: dict[int | None, date] = dict(stages)
     return dates.get(municipality.pk) or dates.get(None)
 
 
@@ -65,11 +65,12 @@ def dues_for(schools: Iterable[School], year: int) -> dict[tuple[int, str], date
             by_municipality[(municipality_id, kind)] = due
     dues: dict[tuple[int, str], date] = {}
     for school in schools:
-        region_id = regions.get(school.municipality_id)
+        school_region = regions.get(school.municipality_id)
         for kind in DocumentKind.values:
-            due = by_municipality.get((school.municipality_id, kind)) or by_region.get((region_id, kind))  # type: ignore[arg-type]
-            if due is not None:
-                dues[(school.pk, kind)] = due
+            found = by_municipality.get((school.municipality_id, kind)) or (
+                by_region.get((school_region, kind)) if school_region is not None else None)
+            if found is not None:
+                dues[(school.pk, kind)] = found
     return dues
 
 

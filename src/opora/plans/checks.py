@@ -75,11 +75,11 @@ def _measure_problems(section: Section, document: Document) -> list[Problem]:
                 problems.append(Problem(section.key, None, m.pk, _("%(where)s: «%(field)s» is not filled in.")
                                         % {"where": where, "field": f.label}))
     addressed = {m.factor for m in measures if m.factor}
-    for f in selected_factors(document.school, document.year):
-        if f.factor not in addressed:
+    for chosen in selected_factors(document.school, document.year):
+        if chosen.factor not in addressed:
             problems.append(Problem(section.key, None, None,
                                     _("Section «%(section)s»: the risk factor «%(factor)s» is not addressed by "
-                                      "any measure.") % {"section": section.title, "factor": f.name}))
+                                      "any measure.") % {"section": section.title, "factor": chosen.name}))
     return problems
 
 

@@ -79,9 +79,10 @@ def ru_date(value: date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             return value
+        return parsed.strftime("%d.%m.%Y")
     return value.strftime("%d.%m.%Y")
 
 

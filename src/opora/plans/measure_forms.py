@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.plans.models import MeasureStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,7 +29,7 @@ class MeasureForm(forms.Form):
         current = self.initial.get("factor") or ""
         if current and current not in dict(choices):
             choices.append((current, current))
-        self.fields["factor"].choices = choices
+        choice_field(self, "factor").choices = choices
 
     def plan(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "lock_version"}

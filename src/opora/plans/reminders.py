@@ -79,7 +79,7 @@ def _review_reminders(today: date) -> int:
         days = _waiting_days(document, today)
         if days is None or days <= REVIEW_WAIT_DAYS:
             continue
-        since = timezone.localdate(document.submitted_at)  # type: ignore[arg-type]
+        since = timezone.localdate(document.submitted_at)
         sent += notify(users=reviewers(document.school), verb="review_waiting", url=document_url(document),
                        target=("plans.document", document.pk), key=f"review_waiting:{document.pk}:{since}",
                        subject=ngettext("%(school)s: «%(title)s» has been waiting for review for %(n)s day",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.core.models import Municipality, Region
 from opora.plans.models import DocumentKind
 
@@ -30,7 +31,7 @@ class StageForm(forms.Form):
     def __init__(self, *args: object, areas: dict[str, Area], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.areas = areas
-        self.fields["area"].choices = [(k, area_label(a)) for k, a in areas.items()]
+        choice_field(self, "area").choices = [(k, area_label(a)) for k, a in areas.items()]
 
     def chosen_area(self) -> Area:
         return self.areas[self.cleaned_data["area"]]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from opora.core.form_fields import choice_field
 from opora.public.services import BODY_MAX, TITLE_MAX
 
 
@@ -25,4 +26,4 @@ class NewsForm(forms.Form):
             del self.fields["territory"]
             del self.fields["publish"]
         else:
-            self.fields["territory"].choices = territories or []
+            choice_field(self, "territory").choices = territories or []

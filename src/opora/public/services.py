@@ -7,6 +7,7 @@ coordinator for the municipality's news, a regional administrator or coordinator
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ def may_write(user: User, *, region: Region, municipality: Municipality | None) 
     return municipality is not None and access.can_on_municipality(user, Perm.MANAGE_PROGRAMMES, municipality)
 
 
-def may_write_anywhere(user: User) -> bool:
+def may_write_anywhere(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated) and access.has_perm_anywhere(user, Perm.MANAGE_PROGRAMMES)
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.analytics.kpi import ACHIEVED, NO_DATA, NO_TARGET, NOT_ACHIEVED
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Municipality, Region
 from opora.core.xlsx import xlsx_response
 from opora.programmes.models import Programme
@@ -59,7 +60,7 @@ def _programme_or_404(code: str) -> Programme:
 
 
 def _territory_name(programme: Programme) -> str:
-    return programme.municipality.name if programme.municipality_id else programme.region.name
+    return programme.municipality.name if programme.municipality else programme.region.name
 
 
 def practice_url(pk: int) -> str | None:
@@ -164,7 +165,7 @@ def events(request: HttpRequest, code: str) -> HttpResponse:
 def events_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     programme = _programme_or_404(code)
     rows = ([e.title, e.get_kind_display(), _event_when(e), _event_place(e),
-             e.municipality.name if e.municipality_id else programme.region.name, e.get_status_display()]
+             e.municipality.name if e.municipality else programme.region.name, e.get_status_display()]
             for e in selectors.public_events(programme).iterator(chunk_size=500))
     headers = [_("Event"), _("Kind"), _("When"), _("Place"), _("Organiser"), _("Status")]
     return xlsx_response(filename=f"{programme.code}-events.xlsx", title=_("Events"), headers=headers, rows=rows)
@@ -179,7 +180,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def news_xlsx(request: HttpRequest) -> HttpResponse:
     rows = ([n.published_at.astimezone(timezone.get_current_timezone()).date() if n.published_at else None,
-             n.title, n.municipality.name if n.municipality_id else n.region.name, n.body]
+             n.title, n.municipality.name if n.municipality else n.region.name, n.body]
             for n in selectors.published_news().iterator(chunk_size=500))
     headers = [_("Date"), pgettext("news", "Headline"), _("Territory"), pgettext("news", "Text")]
     return xlsx_response(filename="news.xlsx", title=pgettext("news", "News"), headers=headers, rows=rows)
@@ -201,7 +202,7 @@ def _require_writer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _manageable_or_404(request: HttpRequest, pk: int) -> News:
+def _manageable_or_404(request: UserRequest, pk: int) -> News:
     item = selectors.manageable_news(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
@@ -210,7 +211,7 @@ def _manageable_or_404(request: HttpRequest, pk: int) -> News:
 
 @login_required
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: UserRequest) -> HttpResponse:
     _require_writer(request)
     page = Paginator(selectors.manageable_news(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "public/news/manage.html", {"page": page})
@@ -218,10 +219,10 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def manage_xlsx(request: HttpRequest) -> HttpResponse:
+def manage_xlsx(request: UserRequest) -> HttpResponse:
     _require_writer(request)
     rows = ([n.created_at.astimezone(timezone.get_current_timezone()).date(), n.title,
-             n.municipality.name if n.municipality_id else n.region.name,
+             n.municipality.name if n.municipality else n.region.name,
              pgettext("news", "published") if n.is_published else pgettext("news", "not published")]
             for n in selectors.manageable_news(request.user).iterator(chunk_size=500))
     headers = [_("Created"), pgettext("news", "Headline"), _("Territory"), _("Status")]
@@ -238,7 +239,7 @@ def _territory(value: str) -> tuple[Region, Municipality | None]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def news_new(request: HttpRequest) -> HttpResponse:
+def news_new(request: UserRequest) -> HttpResponse:
     _require_writer(request)
     territories = selectors.territories_to_write(request.user)
     form = NewsForm(request.POST or None, territories=territories)
@@ -262,7 +263,7 @@ def news_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def news_edit(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
     form = NewsForm(request.POST or None, editing=True, initial={"title": item.title, "body": item.body})
     if request.method == "POST" and form.is_valid():
@@ -282,7 +283,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def news_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def news_publish(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
     wanted = request.POST.get("publish") == "1"
     try:
@@ -296,7 +297,7 @@ def news_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def news_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def news_delete(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
     try:
         service.news_delete(actor=request.user, news=item)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -35,8 +35,8 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def fail_dynamics(title: str, own: dict[str, dict[int, float | None]], region: dict[str, dict[int, float | None]],
-                  *, own_label: str, region_label: str) -> Chart:
+def fail_dynamics(title: str, own: Mapping[str, Mapping[int, float | None]],
+                  region: Mapping[str, Mapping[int, float | None]], *, own_label: str, region_label: str) -> Chart:
     """Lines of the share of marks «2» by year, one colour per procedure; the region dashed."""
     figure, axes = plt.subplots(figsize=(7, 3.6))
     years: set[int] = set()

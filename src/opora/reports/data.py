@@ -82,6 +82,19 @@ class Scope:
     def is_region(self) -> bool:
         return self.kind == ScopeKind.REGION
 
+    # The unit as what it is (the kind says which one; None for the other two).
+    @property
+    def school_unit(self) -> School | None:
+        return self.unit if isinstance(self.unit, School) else None
+
+    @property
+    def municipality_unit(self) -> Municipality | None:
+        return self.unit if isinstance(self.unit, Municipality) else None
+
+    @property
+    def region_unit(self) -> Region | None:
+        return self.unit if isinstance(self.unit, Region) else None
+
 
 def scope_resolve(*, kind: str, code: str) -> Scope:
     """The territory named by its kind and code; ValidationFailed when it does not exist."""

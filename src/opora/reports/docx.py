@@ -57,13 +57,13 @@ def _setup(docx: Docx) -> None:
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     normal = docx.styles["Normal"]
     _font(normal, TEXT_PT)
-    normal.paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
-    normal.paragraph_format.line_spacing = 1.15  # type: ignore[attr-defined]
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.15
     for name in ("Heading 1", "Heading 2"):
         heading = docx.styles[name]
         _font(heading, TEXT_PT, bold=True)
-        heading.paragraph_format.space_before = Pt(12)  # type: ignore[attr-defined]
-        heading.paragraph_format.space_after = Pt(6)  # type: ignore[attr-defined]
+        heading.paragraph_format.space_before = Pt(12)
+        heading.paragraph_format.space_after = Pt(6)
     _page_numbers(section.footer.paragraphs[0])
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.reports.models import YEAR_LIMITS, ReportFormat
 from opora.reports.selectors import orderable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OrderForm(forms.Form):
@@ -20,7 +24,7 @@ class OrderForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions, municipalities, schools = orderable(user)
-        choices: list[tuple[str, Any]] = []
+        choices: list[tuple[StrOrPromise, Any]] = []
         if regions:
             choices.append((_("Region"), [(f"region:{r.code}", r.name) for r in regions]))
         if municipalities:
@@ -28,5 +32,5 @@ class OrderForm(forms.Form):
         if schools:
             choices.append((_("School"), [(f"school:{s.code}", f"{s.name} ({s.municipality.name})")
                                           for s in schools]))
-        self.fields["scope"].choices = choices
+        choice_field(self, "scope").choices = choices
         self.fields["year"].initial = timezone.localdate().year

@@ -8,7 +8,7 @@ figure as zero. `Facts` carries the numbers the conclusions are written from.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -426,7 +426,7 @@ def support(scope: Scope, year: int, today: date, facts: Facts) -> Section:
     elif scope.is_region:
         events = Event.objects.filter(region=scope.region)
     else:
-        events = Event.objects.filter(municipality=scope.unit)
+        events = Event.objects.filter(municipality=scope.municipality_unit)
     events = events.filter(starts_on__range=(first, last))
     event_counts = events.aggregate(held=Count("pk", filter=Q(status=EventStatus.HELD), distinct=True),
                                     planned=Count("pk", filter=Q(status=EventStatus.PLANNED), distinct=True))
@@ -435,7 +435,7 @@ def support(scope: Scope, year: int, today: date, facts: Facts) -> Section:
     elif scope.is_region:
         decisions = Decision.objects.filter(meeting__region=scope.region)
     else:
-        decisions = Decision.objects.filter(meeting__municipality=scope.unit)
+        decisions = Decision.objects.filter(meeting__municipality=scope.municipality_unit)
     decisions = decisions.filter(meeting__held_on__range=(first, last))
     d = decisions.aggregate(
         total=Count("pk", distinct=True), done=Count("pk", filter=Q(status=DecisionStatus.DONE), distinct=True),
@@ -521,7 +521,7 @@ def covering_programmes(scope: Scope, year: int) -> list[Any]:
 
     programmes = Programme.objects.filter(region=scope.region, start_year__lte=year, end_year__gte=year)
     if scope.kind == "school":
-        programmes = programmes.filter(schools=scope.unit)
+        programmes = programmes.filter(schools=scope.school_unit)
     elif not scope.is_region:
         programmes = programmes.filter(Q(municipality=scope.unit) | Q(
             municipality__isnull=True, schools__municipality=scope.unit))
@@ -572,7 +572,7 @@ BUILDERS: list[tuple[Any, Builder]] = [
 # --- Conclusions ------------------------------------------------------------------------------
 
 
-def _trend(values: dict[int, float | None], year: int) -> tuple[float, float] | None:
+def _trend(values: Mapping[int, float | None], year: int) -> tuple[float, float] | None:
     now, before = values.get(year), values.get(year - 1)
     return (before, now) if now is not None and before is not None else None
 

@@ -12,7 +12,7 @@ from opora.core.errors import ValidationFailed
 from opora.core.models import User
 from opora.jobs.services import job_create, job_enqueue
 from opora.reports.data import Progress, Scope, build, check_order, territory_line
-from opora.reports.models import YEAR_LIMITS, Report, ReportFormat, ScopeKind
+from opora.reports.models import YEAR_LIMITS, Report, ReportFormat
 
 KIND = "report"
 
@@ -61,9 +61,7 @@ def report_order(*, actor: User, scope: Scope, year: int, fmt: str) -> Report:
                              "territory": territory_line(scope), "year": year})
         report = Report.objects.create(
             scope_kind=scope.kind, year=year, format=fmt, job=job, created_by=actor,
-            school=scope.unit if scope.kind == ScopeKind.SCHOOL else None,
-            municipality=scope.unit if scope.kind == ScopeKind.MUNICIPALITY else None,
-            region=scope.unit if scope.kind == ScopeKind.REGION else None)
+            school=scope.school_unit, municipality=scope.municipality_unit, region=scope.region_unit)
         job.params = {"report": report.pk}
         job.save(update_fields=["params"])
         job_enqueue(job, build_report_task)

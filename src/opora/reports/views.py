@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.form_fields import choice_field
 from opora.core.xlsx import xlsx_response
 from opora.jobs.models import JobStatus
 from opora.reports.data import scope_parse
@@ -39,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("reports:detail", pk=report.pk)
     page = Paginator(reports_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "reports/home.html", {"form": form, "page": page,
-                                                 "can_order": bool(form.fields["scope"].choices)})
+                                                 "can_order": bool(choice_field(form, "scope").choices)})
 
 
 def _get(request: HttpRequest, pk: int) -> Report:
@@ -60,7 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> FileResponse:
     report = _get(request, pk)
     if not report.file or (report.job and report.job.status != JobStatus.SUCCEEDED):
         raise Http404

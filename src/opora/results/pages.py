@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, FloatField, QuerySet, Sum
+from django.db.models import F, FloatField, OrderBy, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from opora.analytics.dynamics import transition_drop
@@ -36,7 +36,7 @@ UserLike = User | AnonymousUser
 PROCEDURE_ORDER = {"vpr": 0, "oge": 1, "ege": 2}
 
 # Sortable columns of the territory table: URL value → ORDER BY.
-SORTS: dict[str, list[str]] = {
+SORTS: dict[str, list[str | OrderBy]] = {
     "school": ["school__name"],
     "municipality": ["school__municipality__name", "school__name"],
     "participants": ["-participants", "school__name"],

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -95,6 +95,15 @@ def _batches(items: Iterable[T]) -> Iterator[list[T]]:
 
 def _none(value: Any) -> Any:
     return None if value is None or pd.isna(value) else value
+
+
+class _Where(TypedDict):
+    """Which procedure and year a rollup's rows belong to, with the codes → ids of its schools and subjects."""
+
+    procedure: Procedure
+    year: int
+    schools: dict[str, int]
+    subjects: dict[str, int]
 
 
 def _insert(model: type[models.Model], frame: pd.DataFrame, *, procedure: Procedure, year: int,
@@ -222,7 +231,7 @@ def indicators_refresh(
         )
         TaskIndicator.objects.filter(procedure=procedure, year=year).exclude(Exists(from_aggregates)).delete()
         report(3, STEPS)
-        where = {"procedure": procedure, "year": year, "schools": schools, "subjects": subjects}
+        where = _Where(procedure=procedure, year=year, schools=schools, subjects=subjects)
         for key, frame in (("grades", grades), ("classes", classes)):
             if not frame.empty:
                 counts[key] += _insert(SchoolIndicator, frame, fixed={"source": Source.PUPILS}, **where)

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import label_instances, model_choice_field
 from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.staff.models import DevelopmentPlan, PlanItem, PlanItemKind, StaffMember
 from opora.support.models import Event, Mentoring
@@ -38,13 +39,14 @@ class ItemForm(forms.Form):
     def __init__(self, *args: Any, plan: DevelopmentPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         school = plan.staff.school
-        self.fields["event"].queryset = (
+        model_choice_field(self, "event").queryset = (
             Event.objects.filter(region_id=school.municipality.region_id)
             .filter(Q(municipality__isnull=True) | Q(municipality_id=school.municipality_id))
             .order_by("-starts_on"))
-        self.fields["event"].label_from_instance = lambda e: f"{e.starts_on:%d.%m.%Y} — {e.title}"
-        self.fields["mentoring"].queryset = Mentoring.objects.filter(mentee=plan.staff).select_related("mentor")
-        self.fields["mentoring"].label_from_instance = lambda m: str(_("mentor: %(name)s") % {"name": m.mentor})
+        label_instances(self, "event", lambda e: f"{e.starts_on:%d.%m.%Y} — {e.title}")
+        mentorings = Mentoring.objects.filter(mentee=plan.staff).select_related("mentor")
+        model_choice_field(self, "mentoring").queryset = mentorings
+        label_instances(self, "mentoring", lambda m: str(_("mentor: %(name)s") % {"name": m.mentor}))
 
     def item(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in ("kind", "title", "area", "hours", "starts_on", "due_on", "event",
@@ -68,8 +70,9 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args: Any, staff: StaffMember, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan_item"].queryset = PlanItem.objects.filter(plan__staff=staff).select_related("plan")
-        self.fields["plan_item"].label_from_instance = lambda i: f"{i.plan.year}: {i.title}"
+        items = PlanItem.objects.filter(plan__staff=staff).select_related("plan")
+        model_choice_field(self, "plan_item").queryset = items
+        label_instances(self, "plan_item", lambda i: f"{i.plan.year}: {i.title}")
 
 
 class CompleteForm(forms.Form):

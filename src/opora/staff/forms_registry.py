@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field, label_instances, model_choice_field
 from opora.core.imports.upload import UploadForm
 from opora.core.models import School, User
 from opora.results.models import Subject
@@ -39,11 +40,11 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         known = list(Subject.objects.order_by("name").values_list("code", "name"))
         self.known_codes = {code for code, _name in known}
-        self.fields["subjects"].choices = known
+        choice_field(self, "subjects").choices = known
         candidates = account_candidates(school)
-        self.fields["user"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by(
+        model_choice_field(self, "user").queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by(
             "full_name", "username")
-        self.fields["user"].label_from_instance = lambda u: u.full_name or u.username
+        label_instances(self, "user", lambda u: u.full_name or u.username)
 
     @classmethod
     def initial_of(cls, member: StaffMember, known_codes: set[str]) -> dict[str, Any]:
@@ -80,7 +81,8 @@ class VacancyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "—"), *Subject.objects.order_by("name").values_list("code", "name")]
+        subjects = Subject.objects.order_by("name").values_list("code", "name")
+        choice_field(self, "subject").choices = [("", "—"), *subjects]
         self.fields["opened_on"].initial = timezone.localdate()
 
 

@@ -195,17 +195,17 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path, sheet) as sheet:
-            columns = map_columns(sheet, COLUMNS)
+        with open_sheet(path, sheet) as opened:
+            columns = map_columns(opened, COLUMNS)
             if not columns.has("staff_number") and not columns.has("full_name"):
-                raise FileRejected([RowError(sheet.header_row, "",
+                raise FileRejected([RowError(opened.header_row, "",
                                              _("The file needs a column «табельный номер» or «ФИО».")),
                 ])
             if not columns.has("date") and not columns.has("year"):
-                raise FileRejected([RowError(sheet.header_row, "", _("The file needs a column «дата» or «год».")),
+                raise FileRejected([RowError(opened.header_row, "", _("The file needs a column «дата» or «год».")),
                 ])
             seen: dict[tuple[int, int, str, str], int] = {}
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
+            for done, (number, cells) in enumerate(opened.rows, start=1):
                 parsed = _parse(number, cells, columns, schools, registry, errors)
                 if parsed is not None:
                     key = (parsed.staff.pk, parsed.year, parsed.source.lower(), parsed.area.lower())
@@ -217,7 +217,7 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 200 == 0:
-                    progress(done, sheet.total_rows)
+                    progress(done, opened.total_rows)
     except FileRejected as exc:
         return rejected(exc.errors)
     if errors:

@@ -117,19 +117,20 @@ def teachers_for_year(schools: QuerySet[School], year: int) -> QuerySet[StaffMem
 
 
 def filter_status(teachers: QuerySet[StaffMember], status: str) -> QuerySet[StaffMember]:
+    # Q: the flags are annotations (see teachers_for), not fields the type checker knows.
     s = TeacherStatus
     if status == s.NOT_DIAGNOSED:
-        return teachers.filter(diagnosed=False)
+        return teachers.filter(Q(diagnosed=False))
     if status == s.DIAGNOSED:
-        return teachers.filter(diagnosed=True)
+        return teachers.filter(Q(diagnosed=True))
     if status == s.DEFICITS:
-        return teachers.filter(has_deficit=True)
+        return teachers.filter(Q(has_deficit=True))
     if status == s.NEEDS_PLAN:
-        return teachers.filter(has_deficit=True, has_plan=False)
+        return teachers.filter(Q(has_deficit=True, has_plan=False))
     if status == s.WITH_PLAN:
-        return teachers.filter(has_plan=True)
+        return teachers.filter(Q(has_plan=True))
     if status == s.TRAINED:
-        return teachers.filter(has_items=True, open_items=False)
+        return teachers.filter(Q(has_items=True, open_items=False))
     return teachers
 
 

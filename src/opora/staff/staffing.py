@@ -148,18 +148,18 @@ def staffing_for(school_ids: Iterable[int]) -> dict[int, SchoolStaffing]:
     out: dict[int, SchoolStaffing] = {}
     for school_id in ids:
         r = registry.get(school_id)
-        p = passports.get(school_id)
+        passport = passports.get(school_id)
         if r is not None:
             out[school_id] = SchoolStaffing(
                 school_id=school_id, source=REGISTRY, passport_year=None, teachers=r["teachers"],
                 vacancies=open_vacancies.get(school_id, 0), aged_60_plus=r["aged"], first_category=r["first"],
                 highest_category=r["highest"], has_psychologist=r["psychologists"] > 0, staff=r["active"])
-        elif p is not None:
+        elif passport is not None:
             out[school_id] = SchoolStaffing(
-                school_id=school_id, source=PASSPORT, passport_year=p.year, teachers=p.teachers,
-                vacancies=p.vacancies, aged_60_plus=p.teachers_aged_60_plus,
-                first_category=p.teachers_first_category, highest_category=p.teachers_highest_category,
-                has_psychologist=p.has_psychologist)
+                school_id=school_id, source=PASSPORT, passport_year=passport.year, teachers=passport.teachers,
+                vacancies=passport.vacancies, aged_60_plus=passport.teachers_aged_60_plus,
+                first_category=passport.teachers_first_category,
+                highest_category=passport.teachers_highest_category, has_psychologist=passport.has_psychologist)
         else:
             out[school_id] = SchoolStaffing(
                 school_id=school_id, source=NO_DATA, passport_year=None, teachers=None, vacancies=None,

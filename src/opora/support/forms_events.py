@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opora.core.form_fields import choice_field, model_choice_field
 from opora.core.models import School
 from opora.support.models import Event, EventKind
 
@@ -38,8 +39,8 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, territories: list[tuple[str, str]], schools: Any,
                  event: Event | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["territory"].choices = territories
-        self.fields["venue_school"].queryset = schools
+        choice_field(self, "territory").choices = territories
+        model_choice_field(self, "venue_school").queryset = schools
         if event is not None:
             del self.fields["territory"]
 
@@ -65,4 +66,4 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        model_choice_field(self, "school").queryset = schools

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field, model_choice_field
 from opora.core.models import Municipality, School, User
 from opora.plans.services.attachments import ACCEPT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 REGIONAL = "region"
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UserChoice(forms.ModelMultipleChoiceField):
@@ -44,14 +48,14 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], regional: bool,
                  people: QuerySet[User], fixed_unit: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(str(m.pk), m.name) for m in municipalities]
+        choices: list[tuple[str, StrOrPromise]] = [(str(m.pk), m.name) for m in municipalities]
         if regional:
             choices.insert(0, (REGIONAL, _("regional meeting")))
-        self.fields["unit"].choices = choices
+        choice_field(self, "unit").choices = choices
         if fixed_unit:
             self.fields["unit"].disabled = True
             self.fields["unit"].required = False
-        self.fields["attendees"].queryset = people
+        model_choice_field(self, "attendees").queryset = people
 
     def meeting_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("unit", "attendees")}
@@ -85,8 +89,8 @@ class OwnersForm(forms.Form):
     def __init__(self, *args: Any, people: QuerySet[User], schools: QuerySet[School], list_year: int | None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = people
-        self.fields["schools"].queryset = schools
+        model_choice_field(self, "users").queryset = people
+        model_choice_field(self, "schools").queryset = schools
         if list_year is None:
             del self.fields["year_list"]
         else:

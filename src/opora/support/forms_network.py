@@ -8,7 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 
 class CuratorForm(forms.Form):
@@ -18,7 +21,7 @@ class CuratorForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["curator"].choices = [("", "—"), *choices]
+        choice_field(self, "curator").choices = [("", "—"), *choices]
         self.fields["starts_on"].initial = timezone.localdate()
 
 
@@ -45,9 +48,9 @@ class MentoringForm(forms.Form):
     def __init__(self, *args: Any, mentees: list[tuple[int, str]], mentors: list[tuple[int, str]],
                  partnerships: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].choices = [("", "—"), *mentees]
-        self.fields["mentor"].choices = [("", "—"), *mentors]
-        self.fields["partnership"].choices = [("", "—"), *partnerships]
+        choice_field(self, "mentee").choices = [("", "—"), *mentees]
+        choice_field(self, "mentor").choices = [("", "—"), *mentors]
+        choice_field(self, "partnership").choices = [("", "—"), *partnerships]
         self.fields["starts_on"].initial = timezone.localdate()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.form_fields import choice_field
 from opora.core.models import School
 from opora.plans.services.attachments import ACCEPT
 
@@ -51,11 +52,11 @@ class PracticeForm(forms.Form):
 
     def __init__(self, *args: Any, schools: list[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [(str(s.pk), s.name) for s in schools]
+        choice_field(self, "school").choices = [(str(s.pk), s.name) for s in schools]
         if len(schools) == 1:
             self.fields["school"].initial = str(schools[0].pk)
-        self.fields["subjects"].choices = subject_choices()
-        self.fields["risk_factors"].choices = factor_choices()
+        choice_field(self, "subjects").choices = subject_choices()
+        choice_field(self, "risk_factors").choices = factor_choices()
 
 
 class SearchForm(forms.Form):
@@ -68,10 +69,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        every = [("", _("all"))]
-        self.fields["subject"].choices = every + subject_choices()
-        self.fields["factor"].choices = every + factor_choices()
-        self.fields["municipality"].choices = every + municipalities
+        every = ("", _("all"))
+        choice_field(self, "subject").choices = [every, *subject_choices()]
+        choice_field(self, "factor").choices = [every, *factor_choices()]
+        choice_field(self, "municipality").choices = [every, *municipalities]
 
 
 class FileForm(forms.Form):

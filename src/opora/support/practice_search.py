@@ -162,9 +162,9 @@ def search(qs: QuerySet[Practice], filters: PracticeFilters) -> QuerySet[Practic
 def facet_values(qs: QuerySet[Practice]) -> dict[str, list[tuple[str, int]]]:
     """Tags, subjects and factors used by these practices with counts (one query, read as lists)."""
     counts: dict[str, dict[str, int]] = {"tags": {}, "subjects": {}, "risk_factors": {}}
-    for row in qs.order_by().values("tags", "subjects", "risk_factors"):
-        for key, bucket in counts.items():
-            for item in row[key] or []:
+    for row in qs.order_by().values_list("tags", "subjects", "risk_factors"):
+        for values, bucket in zip(row, counts.values(), strict=True):
+            for item in values or []:
                 bucket[item] = bucket.get(item, 0) + 1
     return {key: sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])) for key, bucket in counts.items()}
 

@@ -40,14 +40,14 @@ def _setup(docx: Docx) -> None:
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     normal = docx.styles["Normal"]
-    font = normal.font  # type: ignore[attr-defined]
+    font = normal.font
     font.name, font.size = FONT, Pt(14)
     font.color.rgb = RGBColor(0, 0, 0)
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
-    normal.paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
-    normal.paragraph_format.line_spacing = 1.15  # type: ignore[attr-defined]
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.15
 
 
 def _p(docx: Docx, text: str = "", *, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY, bold: bool = False,
@@ -81,7 +81,7 @@ def _owners_line(decision: Decision, parts: list[DecisionOwner]) -> str:
     """«(отв. …, срок до …)»: the protocol's words, else the owners' names."""
     owners = clean(decision.owners_text)
     if not owners:
-        owners = ", ".join(p.school.name if p.school_id else (p.user.full_name or p.user.username) for p in parts)
+        owners = ", ".join(p.owner_name() for p in parts)
     bits = []
     if owners:
         bits.append(_("resp. %(owners)s") % {"owners": owners})

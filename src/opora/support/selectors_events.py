@@ -58,8 +58,8 @@ def event_for(user: UserLike, pk: int) -> Event | None:
 
 
 def can_manage(user: UserLike, event: Event) -> bool:
-    if event.municipality_id is not None:
-        return access.can_on_municipality(user, Perm.MANAGE_EVENTS, event.municipality)
+    if (municipality := event.municipality) is not None:
+        return access.can_on_municipality(user, Perm.MANAGE_EVENTS, municipality)
     return access.can_on_region(user, Perm.MANAGE_EVENTS, event.region)
 
 
@@ -128,7 +128,7 @@ class Rates:
         return round(100 * self.registered_came / self.registered) if self.registered else None
 
 
-def _count(qs: QuerySet[Any]) -> Subquery:
+def _count(qs: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(qs.order_by().values("event").annotate(n=Count("pk")).values("n")[:1],
                              output_field=IntegerField()), Value(0))
 
@@ -150,10 +150,10 @@ def with_figures(events: QuerySet[Event]) -> QuerySet[Event]:
 
 def rates_of(event: Event) -> Rates:
     """The figures of one event (annotated by `with_figures`, or read now)."""
-    if not hasattr(event, "n_invited"):
-        event = with_figures(Event.objects.filter(pk=event.pk)).get()
-    return Rates(invited=event.n_invited, schools_came=event.n_schools_came, registered=event.n_registered,
-                 registered_came=event.n_registered_came, came=event.n_came, taken=bool(event.n_taken))
+    # The annotations are attributes the model's type does not have.
+    figures: Any = event if hasattr(event, "n_invited") else with_figures(Event.objects.filter(pk=event.pk)).get()
+    return Rates(invited=figures.n_invited, schools_came=figures.n_schools_came, registered=figures.n_registered,
+                 registered_came=figures.n_registered_came, came=figures.n_came, taken=bool(figures.n_taken))
 
 
 def plan_events(user: UserLike, *, year: int | None = None, municipality: str = "", kind: str = "",
@@ -191,7 +191,7 @@ class SchoolParticipation:
         return round(100 * self.attended / self.invited) if self.invited else None
 
 
-def _participation(schools: QuerySet[School], events: QuerySet[Any], today: date) -> QuerySet[School]:
+def _participation(schools: QuerySet[School], events: QuerySet[Any], today: date) -> QuerySet[Any]:
     """Annotate `p_invited` (past or held events invited to, cancelled ones left out), `p_attended`
     (of those, with someone present), `p_people` (people present), `p_upcoming` (planned, ahead)."""
     past = Q(event__status=EventStatus.HELD) | Q(event__starts_on__lte=today, event__status=EventStatus.PLANNED)
@@ -210,7 +210,7 @@ def _participation(schools: QuerySet[School], events: QuerySet[Any], today: date
     )
 
 
-def school_participation(user: UserLike, *, year: int, municipality: str = "", today: date) -> QuerySet[School]:
+def school_participation(user: UserLike, *, year: int, municipality: str = "", today: date) -> QuerySet[Any]:
     """Schools in the user's scope invited to at least one event of the year (that the user sees),
     annotated as `_participation` says (one query); ordered by municipality and name."""
     events = events_for(user).filter(starts_on__year=year).values("pk")

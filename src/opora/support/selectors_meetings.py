@@ -48,8 +48,8 @@ def meeting_get(user: User, pk: int) -> Meeting | None:
 
 def may_manage(user: User, meeting: Meeting) -> bool:
     """The meeting's owner: MANAGE_MEETINGS for its municipality (or its region, for a regional one)."""
-    if meeting.municipality_id:
-        return access.can_on_municipality(user, Perm.MANAGE_MEETINGS, meeting.municipality)
+    if meeting.municipality_id and (municipality := meeting.municipality) is not None:
+        return access.can_on_municipality(user, Perm.MANAGE_MEETINGS, municipality)
     return access.can_on_region(user, Perm.MANAGE_MEETINGS, meeting.region)
 
 

@@ -7,6 +7,7 @@ pairs only through `access.staff_schools_for` (personal data stays in the school
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,13 +53,15 @@ def curator_people_by_school(school_ids: list[int]) -> dict[int, list[User]]:
                                                     user__position__icontains=DEPUTY_WORD))
              .filter(user__is_active=True).select_related("user"))
     for a in heads:
-        out[a.school_id][a.user_id] = a.user
+        if a.school_id is not None:  # filtered by school above
+            out[a.school_id][a.user_id] = a.user
     staff = (StaffMember.objects.filter(school_id__in=school_ids, is_active=True, user__isnull=False,
                                         user__is_active=True,
                                         position_kind__in=(PositionKind.HEAD, PositionKind.DEPUTY))
              .select_related("user"))
     for m in staff:
-        out[m.school_id][m.user_id] = m.user  # type: ignore[index]
+        if m.user is not None:  # filtered by user above
+            out[m.school_id][m.user.pk] = m.user
     return {sid: sorted(users.values(), key=str) for sid, users in out.items()}
 
 
@@ -108,7 +111,7 @@ class NetworkRow:
         return self.listed and not self.curators
 
 
-def network_rows(user: UserLike, *, schools: QuerySet[School], listed: set[int]) -> list[NetworkRow]:
+def network_rows(user: UserLike, *, schools: Iterable[School], listed: set[int]) -> list[NetworkRow]:
     """One row per school of `schools` (already scoped and paginated) with current curators,
     partners and mentoring pairs. Four queries whatever the number of schools."""
     schools_list = list(schools)

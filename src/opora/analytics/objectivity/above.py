@@ -111,7 +111,7 @@ def above_region(works: pd.DataFrame, current: pd.DataFrame, selective: pd.Serie
                                (rows["confirm_absent"], "no_confirmation"),
                                (~judged, "few_schools"))
     status = work_status((evaluable & judged).to_numpy(bool), row_z, flagged)
-    region = {
+    region: dict[str, Table] = {
         "above_region": (rows[[*GROUP, "measure"]].drop_duplicates(GROUP).merge(stats, on=GROUP), STATS_SPEC),
         "confirm": (confirm_region, STATS_SPEC),
     }

@@ -42,7 +42,7 @@ def json_values(values: Any, kind: str) -> np.ndarray:
     s = pd.Series(values)
     if kind == "str":
         missing = s.isna().to_numpy()
-        out = s.astype(object).to_numpy(copy=True)
+        out: np.ndarray = s.astype(object).to_numpy(copy=True)
     else:
         f = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
         missing = ~np.isfinite(f)
@@ -86,7 +86,9 @@ def status_of(evaluable: pd.Series | np.ndarray, present: pd.Series | np.ndarray
 def reason_of(*choices: tuple[Any, str]) -> np.ndarray:
     """The first reason whose condition holds; None where none does (the row has a verdict)."""
     conditions = [np.asarray(c, dtype=bool) for c, _ in choices]
-    return np.select(conditions, [r for _, r in choices], default=None).astype(object)
+    # numpy's stubs want a default of the choices' type; None makes the object array wanted here.
+    reasons: np.ndarray = np.select(conditions, [r for _, r in choices], default=None).astype(object)  # type: ignore[call-overload]
+    return reasons
 
 
 def with_measure(frame: pd.DataFrame, group: Sequence[str], min_participants: int) -> pd.DataFrame:
@@ -181,12 +183,14 @@ def school_rows(population: pd.Index, sign: str, verdicts: pd.DataFrame, present
     judged = v["z"].notna().to_numpy()
     is_present = pd.Series(present.to_numpy(bool), index=verdicts["school_code"]).reindex(population) \
         .fillna(False).to_numpy(bool)
+    # None where the school is judged (numpy's stubs know no None among the choices: an object array).
+    reason = np.where(judged, None, np.where(v["works"].fillna(0).to_numpy() > 0, "few_schools",  # type: ignore[call-overload]
+                                             "no_evaluable_work")).astype(object)
     frame = pd.DataFrame({
         "scope": "school", "works": v["works"].fillna(0).to_numpy(), "statistic": v["statistic"].to_numpy(),
         "z": v["z"].to_numpy(), "bar": bar, "false_positive_rate": rate, "region_centre": v["centre"].to_numpy(),
         "region_spread": v["spread"].to_numpy(), "region_schools": v["region_schools"].to_numpy(),
-        "reason": np.where(judged, None, np.where(v["works"].fillna(0).to_numpy() > 0, "few_schools",
-                                                    "no_evaluable_work")).astype(object),
+        "reason": reason,
     }, index=population)
     spec = dict(SCHOOL_SPEC)
     for column, kind in (extra or {}).items():

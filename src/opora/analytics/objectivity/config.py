@@ -19,7 +19,7 @@ SIGNS = (ABOVE_REGION, INVERTED_DIFFICULTY, BOUNDARY_PEAK, JOURNAL_GAP, UNSTABLE
 
 def _check_number(name: str, value: Any, *, integer: bool = False, low: float | None = None,
                   high: float | None = None, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(float(value)):
         raise ValueError(f"{name}: must be a number")
     if integer and value != int(value):
         raise ValueError(f"{name}: must be a whole number")

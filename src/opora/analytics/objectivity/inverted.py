@@ -162,6 +162,7 @@ def inverted_difficulty(current: pd.DataFrame, tasks: pd.DataFrame, population: 
                                (~(rows["participants"] >= config.min_participants), "few_participants"),
                                (rows["tasks"] < config.min_tasks, "few_tasks"), (~judged, "few_schools"))
     status = work_status(evaluable & judged, row_z, flagged)
-    region = {"task_completion": (reg, {"procedure": "str", "subject": "str", "grade": "int", "task": "int",
-                                        "region_completion": "float", "region_participants": "int"})}
+    region: dict[str, Table] = {"task_completion": (reg, {
+        "procedure": "str", "subject": "str", "grade": "int", "task": "int", "region_completion": "float",
+        "region_participants": "int"})}
     return pd.concat([rows_of(rows, INVERTED_DIFFICULTY, status, INVERTED_SPEC), school], ignore_index=True), region

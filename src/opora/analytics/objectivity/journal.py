@@ -72,7 +72,8 @@ def journal_gap(current: pd.DataFrame, population: pd.Index, config: Objectivity
                          {"imbalance": "float", "imbalance_z": "float", "gap2_share": "float", "gap_z": "float",
                           "imbalance_present": "bool", "gap_present": "bool"})
 
-    rows["direction"] = np.where(rows["imbalance"] > 0, "raised", np.where(rows["imbalance"] < 0, "lowered", None))
+    # numpy's stubs know no None among the choices; it makes an object array with None where neither holds.
+    rows["direction"] = np.where(rows["imbalance"] > 0, "raised", np.where(rows["imbalance"] < 0, "lowered", None))  # type: ignore[call-overload]
     row_z = np.fmax(np.abs(imbalance_z), gap_z)
     rows["imbalance_present"] = (np.abs(imbalance_z) >= imbalance_bar) \
         & (rows["imbalance"].abs() >= config.imbalance_share - EPS)

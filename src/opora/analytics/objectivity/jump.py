@@ -92,7 +92,8 @@ def unstable_jump(works: pd.DataFrame, population: pd.Index, year: int,
     verdicts["reverted"] = (verdicts["earlier_school_z"] >= threshold - EPS) \
         & (verdicts["centred"] <= -0.5 * verdicts["earlier_centred"] + EPS)
     present = verdicts["jump"] | verdicts["reverted"]
-    verdicts["kind"] = np.where(verdicts["jump"], "jump", np.where(verdicts["reverted"], "reverted", None))
+    # numpy's stubs know no None among the choices; it makes an object array with None where neither holds.
+    verdicts["kind"] = np.where(verdicts["jump"], "jump", np.where(verdicts["reverted"], "reverted", None))  # type: ignore[call-overload]
     school = school_rows(population, UNSTABLE_JUMP, verdicts, present, threshold, rate,
                          {"kind": "str", "earlier_school_z": "float"})
 
@@ -112,7 +113,7 @@ def unstable_jump(works: pd.DataFrame, population: pd.Index, year: int,
     status = work_status(evaluable & judged, row_z, flagged)
     stats = pd.concat([now_stats, earlier_stats], ignore_index=True)
     stats = stats.merge(hist[[*GROUP, "measure"]].drop_duplicates(GROUP), on=GROUP, how="left")
-    region = {"changes": (stats, {"procedure": "str", "subject": "str", "grade": "int", "from_year": "int",
-                                  "to_year": "int", "measure": "str", "mean": "float", "sd": "float",
-                                  "schools": "int"})}
+    region: dict[str, Table] = {"changes": (stats, {
+        "procedure": "str", "subject": "str", "grade": "int", "from_year": "int", "to_year": "int", "measure": "str",
+        "mean": "float", "sd": "float", "schools": "int"})}
     return pd.concat([rows_of(rows, UNSTABLE_JUMP, status, JUMP_SPEC), school], ignore_index=True), region

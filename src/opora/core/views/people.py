@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,17 +14,18 @@ from opora.core import access, selectors
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.forms import InviteForm, RoleAssignForm
+from opora.core.http import UserRequest
 from opora.core.models import Role, RoleAssignment, User
 from opora.core.services import people as people_services
 
 
-def _require(request: HttpRequest, perm: Perm) -> None:
+def _require(request: UserRequest, perm: Perm) -> None:
     if not access.has_perm_anywhere(request.user, perm):
         raise PermissionDenied
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: UserRequest) -> HttpResponse:
     _require(request, Perm.VIEW_PEOPLE)
     query = request.GET.get("q", "").strip()[:200]
     role = request.GET.get("role", "")
@@ -45,7 +46,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: UserRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk=pk)
     if person is None:
         raise Http404
@@ -67,7 +68,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _person_context(
-    request: HttpRequest,
+    request: UserRequest,
     person: User,
     assignments: list[RoleAssignment],
     form: RoleAssignForm | None,
@@ -87,7 +88,7 @@ def _person_context(
 
 
 @login_required
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: UserRequest) -> HttpResponse:
     _require(request, Perm.MANAGE_PEOPLE)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +110,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def role_assign(request: UserRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_PEOPLE)
     person = selectors.person_get(request.user, pk=pk)
     if person is None:
@@ -146,7 +147,7 @@ def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+def role_revoke(request: UserRequest, pk: int, assignment_id: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk=pk)
     if person is None:
         raise Http404
@@ -161,7 +162,7 @@ def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def person_set_active(request: UserRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk=pk)
     if person is None:
         raise Http404

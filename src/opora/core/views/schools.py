@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from opora.core import access, selectors
 from opora.core.access import Perm
 from opora.core.forms import SchoolFilterForm
+from opora.core.http import UserRequest
 from opora.core.passport import passport_rows, staff_summary
 
 
 @login_required
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: UserRequest) -> HttpResponse:
     form = SchoolFilterForm(request.GET or None, user=request.user)
     filters = form.to_filters() if form.is_bound and form.is_valid() else selectors.SchoolFilters()
     schools = selectors.school_list(request.user, filters)
@@ -27,7 +28,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def school_detail(request: HttpRequest, code: str) -> HttpResponse:
+def school_detail(request: UserRequest, code: str) -> HttpResponse:
     school = selectors.school_get(request.user, code=code)
     if school is None:
         raise Http404

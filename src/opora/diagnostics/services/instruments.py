@@ -63,8 +63,8 @@ def instrument_version_create(*, actor: User, instrument: Instrument, definition
     if not comment.strip():
         raise ValidationFailed(_("Say what changed in this version."))
     normalised = definition_valid(definition)
-    if instrument.region_id is not None:
-        if not access.can_on_region(actor, Perm.MANAGE_INSTRUMENTS, instrument.region):
+    if (region := instrument.region) is not None:
+        if not access.can_on_region(actor, Perm.MANAGE_INSTRUMENTS, region):
             raise AccessDenied(_("You may not change these questionnaires."))
         target = instrument
     else:

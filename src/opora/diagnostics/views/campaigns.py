@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.imports.upload import upload_save
 from opora.core.models import Municipality, Region, Role, RoleAssignment
 from opora.diagnostics import selectors
@@ -51,7 +52,7 @@ from opora.jobs.services import job_create, job_enqueue
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _managed(request: HttpRequest, pk: int) -> Campaign:
+def _managed(request: UserRequest, pk: int) -> Campaign:
     campaign = campaign_or_404(request, pk)
     if not selectors.may_manage_campaign(request.user, campaign):
         raise PermissionDenied
@@ -60,7 +61,7 @@ def _managed(request: HttpRequest, pk: int) -> Campaign:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     require_view(request)
     visible = selectors.visible_schools(request.user)
     campaigns = selectors.campaigns_for(request.user).annotate(
@@ -83,14 +84,14 @@ def _int(value: Any, default: int) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_new(request: HttpRequest) -> HttpResponse:
+def campaign_new(request: UserRequest) -> HttpResponse:
     if not access.has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGNS):
         raise PermissionDenied
     areas = campaign_areas(request.user)
     if not areas:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
-    area_key = data.get("area") if data.get("area") in areas else next(iter(areas))
+    area_key = data.get("area", "") if data.get("area") in areas else next(iter(areas))
     area = areas[area_key]
     region = area if isinstance(area, Region) else area.region
     year = _int(data.get("year"), timezone.localdate().year)
@@ -105,7 +106,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 campaign = services.campaign_open(
-                    actor=request.user, year=d["year"], wave=d["wave"], title=d["title"],  # type: ignore[arg-type]
+                    actor=request.user, year=d["year"], wave=d["wave"], title=d["title"],
                     version=versions[d["version"]], schools=[s for s in schools if str(s.pk) in d["schools"]],
                     municipality=area if isinstance(area, Municipality) else None,
                     region=area if isinstance(area, Region) else None, closes_on=d["closes_on"])
@@ -119,7 +120,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 return redirect("diagnostics:campaign_links", pk=campaign.pk)
         chosen = {_int(v, 0) for v in request.POST.getlist("schools")}
     else:
-        wave = data.get("wave") if data.get("wave") in ("entry", "exit") else "entry"
+        wave = data.get("wave", "") if data.get("wave") in ("entry", "exit") else "entry"
         form = CampaignForm(initial={"area": area_key, "year": year, "wave": wave,
                                      "title": default_title(year, wave), "version": next(iter(versions), None)},
                             **kwargs)
@@ -134,7 +135,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: UserRequest, pk: int) -> HttpResponse:
     campaign = campaign_or_404(request, pk)
     schools = selectors.campaign_schools_for(request.user, campaign)
     rows = services.response_rates(campaign, schools)
@@ -153,14 +154,14 @@ def _group_names() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in RespondentGroup.choices]
 
 
-def _head_schools(request: HttpRequest) -> set[int]:
+def _head_schools(request: UserRequest) -> set[int]:
     return set(RoleAssignment.objects.filter(user_id=request.user.pk, role=Role.SCHOOL_HEAD, school__isnull=False)
                .values_list("school_id", flat=True))
 
 
 @login_required
 @require_GET
-def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_links(request: UserRequest, pk: int) -> HttpResponse:
     """The links to hand out: all of them for a manager, the own school's for its head."""
     campaign = campaign_or_404(request, pk)
     manager = selectors.may_manage_campaign(request.user, campaign)
@@ -188,7 +189,7 @@ def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_edit(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+def link_edit(request: UserRequest, pk: int, link_id: int) -> HttpResponse:
     campaign = _managed(request, pk)
     link = SurveyLink.objects.filter(pk=link_id, campaign_school__campaign=campaign).select_related(
         "campaign_school__campaign").first()
@@ -199,7 +200,7 @@ def link_edit(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
         messages.error(request, _("The response limit must be a whole number of at least 1."))
     else:
         try:
-            services.link_update(actor=request.user, link=link,  # type: ignore[arg-type]
+            services.link_update(actor=request.user, link=link,
                                  max_responses=form.cleaned_data["max_responses"],
                                  is_active=form.cleaned_data["is_active"])
         except AccessDenied as error:
@@ -212,7 +213,7 @@ def link_edit(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     return redirect(f"{reverse('diagnostics:campaign_links', args=[campaign.pk])}#school-{link.campaign_school_id}")
 
 
-def _status_change(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+def _status_change(request: UserRequest, pk: int, service: Any, done: str) -> HttpResponse:
     campaign = _managed(request, pk)
     try:
         service(actor=request.user, campaign=campaign)
@@ -228,13 +229,13 @@ def _status_change(request: HttpRequest, pk: int, service: Any, done: str) -> Ht
 
 @login_required
 @require_POST
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_close(request: UserRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, services.campaign_close, _("The campaign is closed: no more answers."))
 
 
 @login_required
 @require_POST
-def campaign_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_reopen(request: UserRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, services.campaign_reopen, _("The campaign is open again."))
 
 
@@ -246,7 +247,7 @@ def _import_jobs(campaign: Campaign) -> list[Job]:
                 .select_related("created_by").order_by("-created_at")[:20])
 
 
-def _import_page(request: HttpRequest, campaign: Campaign, form: AnswersUploadForm | None = None) -> HttpResponse:
+def _import_page(request: UserRequest, campaign: Campaign, form: AnswersUploadForm | None = None) -> HttpResponse:
     current = None
     job_id = request.GET.get("job")
     if job_id:
@@ -268,7 +269,7 @@ def _is_uuid(value: str) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
+def answers_import(request: UserRequest, pk: int) -> HttpResponse:
     """GET: the page; POST a file: start the import job; POST `undo`: delete an import's answers."""
     campaign = _managed(request, pk)
     if request.method == "GET":
@@ -279,7 +280,7 @@ def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
         if job is None:
             raise Http404
         try:
-            count = services.answers_import_undo(actor=request.user, campaign=campaign, job=job)  # type: ignore[arg-type]
+            count = services.answers_import_undo(actor=request.user, campaign=campaign, job=job)
         except AccessDenied as error:
             raise PermissionDenied from error
         except ValidationFailed as error:
@@ -295,7 +296,7 @@ def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _import_page(request, campaign, form)
     path, shown = upload_save(form.cleaned_data["file"])
-    job = job_create(kind=services.IMPORT_JOB_KIND, user=request.user,  # type: ignore[arg-type]
+    job = job_create(kind=services.IMPORT_JOB_KIND, user=request.user,
                      title=_("Import of answers into «%(campaign)s»: %(file)s") % {
                          "campaign": campaign.title, "file": shown},
                      params={"path": str(path), "filename": shown, "campaign": campaign.pk})
@@ -305,7 +306,7 @@ def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def answers_template(request: HttpRequest, pk: int) -> HttpResponse:
+def answers_template(request: UserRequest, pk: int) -> HttpResponse:
     campaign = _managed(request, pk)
     response = HttpResponse(template_workbook(campaign), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="opora-answers-{campaign.pk}.xlsx"'

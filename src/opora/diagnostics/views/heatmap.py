@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from opora.core import access
 from opora.core.access import Perm
@@ -40,11 +41,11 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     years = heatmap_years(request.user)
     year = _year(request.GET.get("year"), years)
-    wave = request.GET.get("wave") if request.GET.get("wave") in Wave.values else Wave.ENTRY
+    wave = request.GET.get("wave", "") if request.GET.get("wave") in Wave.values else Wave.ENTRY
     municipalities = list(heatmap_municipalities(request.user))
     code = request.GET.get("municipality", "")
     municipality = next((m for m in municipalities if m.code == code), None)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "municipality"
+    sort = request.GET.get("sort", "") if request.GET.get("sort") in SORTS else "municipality"
     result = heatmap_build(request.user, year=year, wave=wave, municipality=municipality, sort=sort)
     if request.GET.get("format") == "xlsx":
         return _export(result)
@@ -65,6 +66,8 @@ def _export(result: HeatMap) -> HttpResponse:
     workbook = Workbook()
     bold = Font(bold=True)
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # never: a new workbook has one worksheet
+        raise TypeError("a new workbook without its worksheet")
     sheet.title = _("Heat map")[:31]
     headers = [_("Municipality"), _("School code"), _("School"), _("Answers are reliable"), _("Verified")]
     # Outside the f-strings: xgettext does not look inside them.
@@ -72,8 +75,8 @@ def _export(result: HeatMap) -> HttpResponse:
     for column in result.columns:
         headers += [f"{column.name}: {part}" for part in parts]
     sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = bold
+    for header in sheet[1]:
+        header.font = bold
     for row in result.rows:
         values: list[Any] = [row.municipality.name, row.school.code, row.school.name,
                              _("yes") if row.profile.trusted else _("no"), _("yes") if row.verified else _("no")]
@@ -87,13 +90,13 @@ def _export(result: HeatMap) -> HttpResponse:
     shares = workbook.create_sheet(_("Shares of schools")[:31])
     shares.append([_("Risk factor"), _("High: schools"), _("High: share"), _("Medium: schools"),
                    _("Medium: share"), _("Schools with a level")])
-    for cell in shares[1]:
-        cell.font = bold
+    for header in shares[1]:
+        header.font = bold
     for share in result.shares:
         shares.append([share.column.name, share.high, share.high / share.total if share.total else None,
                        share.medium, share.medium / share.total if share.total else None, share.total])
-        for column in (3, 5):
-            shares.cell(row=shares.max_row, column=column).number_format = "0%"
+        for number in (3, 5):
+            shares.cell(row=shares.max_row, column=number).number_format = "0%"
     response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     where = f"-{result.municipality.code}" if result.municipality else ""
     response["Content-Disposition"] = f'attachment; filename="risk-heatmap-{result.year}-{result.wave}{where}.xlsx"'

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from opora.analytics.risk_definition import Definition
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.diagnostics import selectors
 from opora.diagnostics.instrument_forms import (
     InstrumentUploadForm,
@@ -39,14 +40,14 @@ from opora.diagnostics.services.instruments import instrument_version_create, in
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: UserRequest) -> None:
     user = request.user
     if not (access.is_superuser(user) or access.has_perm_anywhere(user, Perm.VIEW_RISK_PROFILES)
             or access.has_perm_anywhere(user, Perm.MANAGE_INSTRUMENTS)):
         raise PermissionDenied
 
 
-def _instrument(request: HttpRequest, code: str) -> Instrument:
+def _instrument(request: UserRequest, code: str) -> Instrument:
     """The instrument if the user may use it (another region's copy is not found)."""
     _require_view(request)
     instrument = next((i for i in instruments_for(request.user) if i.code == code), None)
@@ -55,7 +56,7 @@ def _instrument(request: HttpRequest, code: str) -> Instrument:
     return instrument
 
 
-def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
+def _version(request: UserRequest, instrument: Instrument) -> InstrumentVersion:
     wanted = request.GET.get("version", "")
     versions = instrument.versions.select_related("created_by")
     version = versions.filter(number=int(wanted)).first() if wanted.isdigit() else versions.order_by("-number").first()
@@ -64,10 +65,10 @@ def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
     return version
 
 
-def _can_manage(request: HttpRequest, instrument: Instrument) -> bool:
+def _can_manage(request: UserRequest, instrument: Instrument) -> bool:
     user = request.user
-    if instrument.region_id is not None:
-        return access.can_on_region(user, Perm.MANAGE_INSTRUMENTS, instrument.region)
+    if (region := instrument.region) is not None:
+        return access.can_on_region(user, Perm.MANAGE_INSTRUMENTS, region)
     return access.is_superuser(user) or access.has_perm_anywhere(user, Perm.MANAGE_INSTRUMENTS)
 
 
@@ -83,7 +84,7 @@ def _comment(version: InstrumentVersion) -> str:
 
 def _base_instrument(instrument: Instrument) -> Instrument | None:
     """The shipped instrument a region's copy was made from (`<code>-<region code>`)."""
-    if instrument.region_id is None:
+    if instrument.region is None:
         return None
     suffix = f"-{instrument.region.code}".lower()
     if not instrument.code.endswith(suffix):
@@ -104,7 +105,7 @@ def _previous(version: InstrumentVersion) -> InstrumentVersion | None:
             or base.versions.order_by("number").first())
 
 
-def _campaign_counts(request: HttpRequest, **filters: Any) -> dict[int, int]:
+def _campaign_counts(request: UserRequest, **filters: Any) -> dict[int, int]:
     """Campaigns the user sees, counted per instrument version."""
     rows = (selectors.campaigns_for(request.user).filter(**filters).order_by().values("version_id")
             .annotate(n=Count("id")))
@@ -112,7 +113,7 @@ def _campaign_counts(request: HttpRequest, **filters: Any) -> dict[int, int]:
 
 
 @login_required
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: UserRequest) -> HttpResponse:
     _require_view(request)
     instruments = sorted(instruments_for(request.user), key=lambda i: (i.region_id is not None, i.code))
     counts = _campaign_counts(request, version__instrument__in=instruments)
@@ -156,7 +157,7 @@ def _content(d: Definition) -> dict[str, Any]:
 
 
 @login_required
-def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_detail(request: UserRequest, code: str) -> HttpResponse:
     instrument = _instrument(request, code)
     version = _version(request, instrument)
     versions = list(instrument.versions.select_related("created_by").order_by("-number"))
@@ -174,7 +175,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def instrument_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_xlsx(request: UserRequest, code: str) -> HttpResponse:
     instrument = _instrument(request, code)
     version = _version(request, instrument)
     response = HttpResponse(definition_workbook(version.parsed()), content_type=XLSX)
@@ -182,7 +183,7 @@ def instrument_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _edited_from(request: HttpRequest, instrument: Instrument) -> InstrumentVersion | None:
+def _edited_from(request: UserRequest, instrument: Instrument) -> InstrumentVersion | None:
     """The version an upload would follow: the instrument's latest, or for a shipped one the
     latest of the user's region copy when it exists (as `instrument_version_create` picks it)."""
     if instrument.region_id is None:
@@ -194,7 +195,7 @@ def _edited_from(request: HttpRequest, instrument: Instrument) -> InstrumentVers
     return instrument.current()
 
 
-def _unchanged(request: HttpRequest, instrument: Instrument, definition: dict[str, Any]) -> bool:
+def _unchanged(request: UserRequest, instrument: Instrument, definition: dict[str, Any]) -> bool:
     # Compared as parsed definitions: the stored JSON has lists where a fresh dict has tuples,
     # so the service's comparison of dicts does not see an unchanged upload.
     base = _edited_from(request, instrument)
@@ -205,7 +206,7 @@ def _unchanged(request: HttpRequest, instrument: Instrument, definition: dict[st
 
 
 @login_required
-def instrument_upload(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_upload(request: UserRequest, code: str) -> HttpResponse:
     """An edited workbook becomes a new version; every problem is listed and nothing is saved."""
     instrument = _instrument(request, code)
     if not _can_manage(request, instrument):

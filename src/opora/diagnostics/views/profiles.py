@@ -13,13 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.diagnostics import selectors
 from opora.diagnostics.models import Profile, ProfileFactor, ProfileStatus
 from opora.diagnostics.profile_forms import LevelForm, SelectForm
@@ -36,7 +37,7 @@ LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 
 @login_required
 @require_POST
-def compute_start(request: HttpRequest, pk: int) -> HttpResponse:
+def compute_start(request: UserRequest, pk: int) -> HttpResponse:
     campaign = campaign_or_404(request, pk)
     try:
         job = services.profiles_compute_start(actor=request.user, campaign=campaign)
@@ -47,7 +48,7 @@ def compute_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def compute_progress(request: HttpRequest, pk: int, job_id: Any) -> HttpResponse:
+def compute_progress(request: UserRequest, pk: int, job_id: Any) -> HttpResponse:
     """The job's progress; htmx polls the bar until it is finished, then a link to the campaign."""
     campaign = campaign_or_404(request, pk)
     if not selectors.may_manage_campaign(request.user, campaign):
@@ -118,7 +119,7 @@ def _events(profile: Profile, names: dict[str, str]) -> list[dict[str, Any]]:
             for e in profile.events.select_related("actor")[:200]]
 
 
-def _detail(request: HttpRequest, profile: Profile, *, level_form: LevelForm | None = None, level_factor: str = "",
+def _detail(request: UserRequest, profile: Profile, *, level_form: LevelForm | None = None, level_factor: str = "",
             select_form: SelectForm | None = None, status: int = 200) -> HttpResponse:
     definition = profile.version.parsed()
     paired = selectors.paired_profile(profile)
@@ -177,13 +178,13 @@ def _with_factors(profile: Profile) -> Profile:
 
 @login_required
 @require_GET
-def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_detail(request: UserRequest, pk: int) -> HttpResponse:
     return _detail(request, _with_factors(profile_or_404(request, pk)))
 
 
 @login_required
 @require_POST
-def profile_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_confirm(request: UserRequest, pk: int) -> HttpResponse:
     profile = profile_or_404(request, pk)
     try:
         services.profile_confirm(actor=request.user, profile=profile)
@@ -199,7 +200,7 @@ def profile_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def factor_level(request: HttpRequest, pk: int, factor: str) -> HttpResponse:
+def factor_level(request: UserRequest, pk: int, factor: str) -> HttpResponse:
     profile = profile_or_404(request, pk)
     if not selectors.may_verify(request.user, profile):
         raise PermissionDenied
@@ -221,7 +222,7 @@ def factor_level(request: HttpRequest, pk: int, factor: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def factors_select(request: HttpRequest, pk: int) -> HttpResponse:
+def factors_select(request: UserRequest, pk: int) -> HttpResponse:
     profile = _with_factors(profile_or_404(request, pk))
     if not selectors.may_select(request.user, profile):
         raise PermissionDenied
@@ -238,8 +239,8 @@ def factors_select(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The choice of risk factors is saved."))
             return redirect("diagnostics:profile", pk=profile.pk)
     if profile.status != ProfileStatus.VERIFIED:
-        for error in form.non_field_errors():
-            messages.error(request, error)
+        for problem in form.non_field_errors():
+            messages.error(request, str(problem))
         return redirect("diagnostics:profile", pk=profile.pk)
     return _detail(request, profile, select_form=form, status=400)
 
@@ -249,7 +250,7 @@ def factors_select(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def school_profiles(request: HttpRequest, code: str) -> HttpResponse:
+def school_profiles(request: UserRequest, code: str) -> HttpResponse:
     require_view(request)
     school = selectors.visible_schools(request.user).select_related("municipality").filter(code=code).first()
     if school is None:

@@ -8,6 +8,7 @@ brings them back to their screen; only its hash is stored. Heads and teachers si
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -27,7 +28,7 @@ from opora.diagnostics.services import responses as svc
 
 COOKIE = "opora_survey"
 COOKIE_AGE = int(timedelta(days=30).total_seconds())
-QUESTIONNAIRE = {
+QUESTIONNAIRE: dict[str, StrOrPromise] = {
     RespondentGroup.HEAD: _("Questionnaire for the school head"),
     RespondentGroup.TEACHER: _("Questionnaire for teachers"),
     RespondentGroup.PUPIL: _("Questionnaire for pupils"),
@@ -35,6 +36,9 @@ QUESTIONNAIRE = {
 }
 STATUS_OF_REASON = {"not_found": 404, "closed": 410, "expired": 410, "inactive": 410, "full": 410, "too_many": 429}
 ENDED = ("closed", "expired", "inactive")  # nothing can be answered any more, not even a started response
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _unavailable(request: HttpRequest, reason: str, link: SurveyLink | None = None) -> HttpResponse:
@@ -55,7 +59,7 @@ def _open(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResp
     if not svc.is_anonymous(link):
         if not request.user.is_authenticated:
             return link, redirect_to_login(request.get_full_path())
-        if not svc.may_answer(request.user, link):  # type: ignore[arg-type]
+        if not svc.may_answer(request.user, link):
             return link, _forbidden(request, link)
     return link, None
 
@@ -90,7 +94,7 @@ def survey_start(request: HttpRequest, token: str) -> HttpResponse:
     state = svc.link_state(link)
     mine = response is not None and not svc.is_anonymous(link)
     if state in ENDED or (state == "full" and not (started or mine)):
-        return _unavailable(request, state, link)  # type: ignore[arg-type]
+        return _unavailable(request, state, link)
     context = _base_context(link) | {
         "screens": len(svc.screens(link)), "response": response, "started": started,
         "sent": response is not None and response.status == ResponseStatus.SUBMITTED,
@@ -145,7 +149,7 @@ def survey_screen(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("survey:done", token=token)
     state = svc.link_state(link)
     if state in ENDED:
-        return _unavailable(request, state, link)  # type: ignore[arg-type]
+        return _unavailable(request, state, link)
     if request.method == "POST":
         if request.POST.get("step") != str(response.step):
             return redirect("survey:screen", token=token)  # a stale tab or a forged step: show the real one

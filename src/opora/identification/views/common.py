@@ -75,10 +75,11 @@ def rule_sets_for_region(request: HttpRequest, region: Region) -> list[RuleSet]:
     return sorted(visible.values(), key=lambda r: (not r.shipped, r.code))
 
 
-def with_list(rows: QuerySet[RunSchool], run: Run, approved: YearList | None) -> QuerySet[RunSchool]:
+def with_list(rows: QuerySet[RunSchool], run: Run, approved: YearList | None) -> QuerySet[Any]:
     """Rows annotated with the manual decision of the run's region and year (`manual`,
     `manual_reason`), `in_list` (the rule's proposal with those decisions) and, when the year has
-    an approved list, `approved` (the school is in it)."""
+    an approved list, `approved` (the school is in it). QuerySet[Any]: rows whose annotations the
+    model's type does not have."""
     decision = ListOverride.objects.filter(region_id=run.region_id, year=run.year, school=OuterRef("school"))
     rows = rows.annotate(
         manual=Subquery(decision.values("action")[:1]),

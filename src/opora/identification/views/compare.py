@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opora.core.errors import AccessDenied
+from opora.core.http import signed_in
 from opora.identification import explain, selectors, services
 from opora.identification.models import RunSchool, RunStatus
 from opora.identification.views.common import may_preview, names, run_get
@@ -19,10 +20,11 @@ from opora.identification.views.common import may_preview, names, run_get
 @require_POST
 def run_recompute(request: HttpRequest, run_id: int) -> HttpResponse:
     run = run_get(request, run_id)
-    if not may_preview(request, run.region):
+    signed = signed_in(request)  # run_get let only a user who sees identification through
+    if signed is None or not may_preview(request, run.region):
         raise PermissionDenied
     try:
-        again = services.run_recompute(actor=request.user, run=run)
+        again = services.run_recompute(actor=signed.user, run=run)
     except AccessDenied as error:
         raise PermissionDenied from error
     return redirect("identification:compare", run_id=again.pk, other_id=run.pk)

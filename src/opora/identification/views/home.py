@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Region
 from opora.identification import selectors, services
 from opora.identification.models import RuleSet, Run, RunStatus, YearList
@@ -30,7 +31,7 @@ from opora.identification.views.common import (
 )
 
 
-def _choice(request: HttpRequest) -> dict:
+def _choice(request: UserRequest) -> dict:
     """The region, year and rule set chosen by the query string, or the first of each."""
     regions = list(selectors.regions_for_identification(request.user))
     if not regions:
@@ -49,7 +50,7 @@ def _choice(request: HttpRequest) -> dict:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     require_view(request)
     context = _choice(request)
     region, year, rule_set = context.get("region"), context.get("year"), context.get("rule_set")
@@ -72,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: UserRequest) -> HttpResponse:
     """Queue a run for the chosen region, year and rule set; the start page shows its progress."""
     require_view(request)
     context = _choice(request)
@@ -94,7 +95,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_progress(request: UserRequest, run_id: int) -> HttpResponse:
     """The progress fragment htmx polls until the run is finished, then a link to the result."""
     run = run_get(request, run_id)
     return render(request, "identification/_run_progress.html", {"run": run})
@@ -102,7 +103,7 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: UserRequest) -> HttpResponse:
     """Every run of the regions the user sees, newest first, filterable by region and year."""
     require_view(request)
     runs = selectors.runs_for(request.user).select_related("job")

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Region
 from opora.identification import explain, inputs, selectors, services
 from opora.identification.forms import PARAMS, Param, RuleSetVersionForm, param_label, params_changes
@@ -24,7 +25,7 @@ from opora.identification.warnings import warning_texts
 from opora.results.models import Procedure, Subject
 
 
-def _rule_set(request: HttpRequest, code: str) -> RuleSet:
+def _rule_set(request: UserRequest, code: str) -> RuleSet:
     require_view(request)
     rule_set = next((r for r in services.rule_sets_for(request.user) if r.code == code), None)
     if rule_set is None:
@@ -32,14 +33,14 @@ def _rule_set(request: HttpRequest, code: str) -> RuleSet:
     return rule_set
 
 
-def _can_manage(request: HttpRequest, rule_set: RuleSet) -> bool:
+def _can_manage(request: UserRequest, rule_set: RuleSet) -> bool:
     user = request.user
     if not (access.is_superuser(user) or access.has_perm_anywhere(user, Perm.MANAGE_RULE_SETS)):
         return False
     return rule_set.region is None or access.can_on_region(user, Perm.MANAGE_RULE_SETS, rule_set.region)
 
 
-def _preview_regions(request: HttpRequest, rule_set: RuleSet) -> list[Region]:
+def _preview_regions(request: UserRequest, rule_set: RuleSet) -> list[Region]:
     regions = access.regions_for(request.user, Perm.RUN_IDENTIFICATION).order_by("code")
     if rule_set.region_id:
         regions = regions.filter(pk=rule_set.region_id)
@@ -67,7 +68,7 @@ def version_params(params: dict[str, Any], labels: explain.Names) -> list[tuple[
     return out
 
 
-def _start(request: HttpRequest, rule_set: RuleSet, current: RuleSetVersion) -> RuleSetVersion:
+def _start(request: UserRequest, rule_set: RuleSet, current: RuleSetVersion) -> RuleSetVersion:
     """The parameters the editor opens with: a preview's (`?from=<run>`, back from the comparison)
     or the current version's."""
     run_id = request.GET.get("from", "")
@@ -78,7 +79,7 @@ def _start(request: HttpRequest, rule_set: RuleSet, current: RuleSetVersion) -> 
     return RuleSetVersion(rule_set=rule_set, number=current.number, params=run.params)
 
 
-def _form(request: HttpRequest, rule_set: RuleSet, current: RuleSetVersion, data: Any = None,
+def _form(request: UserRequest, rule_set: RuleSet, current: RuleSetVersion, data: Any = None,
           action: str = "save") -> RuleSetVersionForm:
     regions = _preview_regions(request, rule_set)
     years = sorted({y for region in regions for y in years_for(region)}, reverse=True)
@@ -90,7 +91,7 @@ def _form(request: HttpRequest, rule_set: RuleSet, current: RuleSetVersion, data
 
 
 @login_required
-def rule_set_list(request: HttpRequest) -> HttpResponse:
+def rule_set_list(request: UserRequest) -> HttpResponse:
     require_view(request)
     rule_sets = services.rule_sets_for(request.user)
     rows = [(r, r.current()) for r in sorted(rule_sets, key=lambda r: (not r.shipped, r.code))]
@@ -98,7 +99,7 @@ def rule_set_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rule_set_detail(request: HttpRequest, code: str) -> HttpResponse:
+def rule_set_detail(request: UserRequest, code: str) -> HttpResponse:
     """The versions of a rule set and, for who may manage it, the editor of a new version."""
     rule_set = _rule_set(request, code)
     current = rule_set.current()
@@ -151,7 +152,7 @@ def rule_set_detail(request: HttpRequest, code: str) -> HttpResponse:
     }, status=status)
 
 
-def _data_warnings(request: HttpRequest, rule_set: RuleSet, params: dict[str, Any],
+def _data_warnings(request: UserRequest, rule_set: RuleSet, params: dict[str, Any],
                    labels: explain.Names) -> list[dict[str, Any]]:
     """Per region the user may preview in (at most three), for its latest year with scales: what
     these parameters could not judge on the data loaded — before anything is run or saved."""
@@ -168,7 +169,7 @@ def _data_warnings(request: HttpRequest, rule_set: RuleSet, params: dict[str, An
     return out
 
 
-def _baseline(request: HttpRequest, run: Run, current: RuleSetVersion) -> tuple[set[int], str, Run | None]:
+def _baseline(request: UserRequest, run: Run, current: RuleSetVersion) -> tuple[set[int], str, Run | None]:
     """The list the preview is compared with: the year's approved list, else the latest run of
     the current version (school ids, what it is, the run whose rows explain it)."""
     approved = selectors.year_list(run.region, run.year)
@@ -183,7 +184,7 @@ def _baseline(request: HttpRequest, run: Run, current: RuleSetVersion) -> tuple[
 
 
 @login_required
-def rule_set_preview(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
+def rule_set_preview(request: UserRequest, code: str, run_id: int) -> HttpResponse:
     """How the list would change with the edited parameters, and saving them as a new version."""
     rule_set = _rule_set(request, code)
     run = run_get(request, run_id)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.xlsx import xlsx_response
 from opora.identification import charts, explain, selectors, services
 from opora.identification.explain import sign_label
@@ -66,7 +67,7 @@ def _sorts(kind: str) -> dict[str, list[Any]]:
     }
 
 
-def _filtered(request: HttpRequest, run: Run) -> tuple[QuerySet[RunSchool], dict[str, Any]]:
+def _filtered(request: UserRequest, run: Run) -> tuple[QuerySet[RunSchool], dict[str, Any]]:
     approved = selectors.year_list(run.region, run.year)
     rows = with_list(selectors.run_rows(request.user, run), run, approved)
     chosen: dict[str, Any] = {
@@ -99,7 +100,7 @@ def _filtered(request: HttpRequest, run: Run) -> tuple[QuerySet[RunSchool], dict
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: UserRequest, run_id: int) -> HttpResponse:
     run = run_get(request, run_id)
     context: dict[str, Any] = {"run": run, "kind_label": dict(RuleKind.choices).get(run.params.get("kind"), "")}
     if run.status != RunStatus.DONE:
@@ -153,7 +154,7 @@ def _flag_choices(has_approved: bool) -> list[tuple[str, str]]:
     return choices
 
 
-def _export(run: Run, rows: QuerySet[RunSchool], *, has_approved: bool) -> HttpResponse:
+def _export(run: Run, rows: QuerySet[Any], *, has_approved: bool) -> HttpResponse:
     headers = [
         _("School code"), _("School"), _("Municipality"), _("In the list"), _("Manual decision"), _("Reason"),
         _("Against the approved list"), _("Low results"), _("Score of the rule"), _("Adverse social context"),
@@ -194,7 +195,7 @@ def _export(run: Run, rows: QuerySet[RunSchool], *, has_approved: bool) -> HttpR
 
 @login_required
 @require_POST
-def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_approve(request: UserRequest, run_id: int) -> HttpResponse:
     run = run_get(request, run_id)
     form = ApproveForm(request.POST)
     if not form.is_valid():
@@ -238,7 +239,7 @@ def _group_bars(population: dict[str, Any]) -> list[charts.GroupBar]:
 
 @login_required
 @require_GET
-def run_picture(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_picture(request: UserRequest, run_id: int) -> HttpResponse:
     """The region's schools by social well-being and result, with the expected line and the
     typology; schools the user does not see are anonymous grey points. Quality groups below."""
     run = run_get(request, run_id)
@@ -253,6 +254,8 @@ def run_picture(request: HttpRequest, run_id: int) -> HttpResponse:
         for school_id, swi, result, typology in RunSchool.objects.filter(
                 run=run, swi__isnull=False, result__isnull=False).values_list("school_id", "swi", "result", "typology"):
             row = mine.get(school_id)
+            if swi is None or result is None:  # never: filtered above
+                continue
             if row is None:
                 points.append(charts.Point(x=swi, y=result))
             else:

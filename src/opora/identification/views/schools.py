@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.identification import explain, selectors, services
 from opora.identification.forms import OverrideForm
 from opora.identification.models import ListOverride, Run, RunSchool
 from opora.identification.views.common import comparison, names, require_view, run_get, with_list
 
 
-def _row(request: HttpRequest, run: Run, code: str) -> tuple[RunSchool, Any]:
+def _row(request: UserRequest, run: Run, code: str) -> tuple[RunSchool, Any]:
     approved = selectors.year_list(run.region, run.year)
     row = with_list(selectors.run_rows(request.user, run), run, approved).filter(school__code=code).first()
     if row is None:
@@ -30,7 +31,7 @@ def _row(request: HttpRequest, run: Run, code: str) -> tuple[RunSchool, Any]:
     return row, approved
 
 
-def _why(request: HttpRequest, run: Run, row: RunSchool, approved: Any, form: OverrideForm | None,
+def _why(request: UserRequest, run: Run, row: RunSchool, approved: Any, form: OverrideForm | None,
          status: int = 200) -> HttpResponse:
     can_decide = access.can_on_region(request.user, Perm.APPROVE_LIST, run.region) and not run.preview
     decision = ListOverride.objects.filter(region=run.region, year=run.year, school=row.school).select_related(
@@ -43,7 +44,8 @@ def _why(request: HttpRequest, run: Run, row: RunSchool, approved: Any, form: Ov
         "sentences": explain.summary_sentences(row, labels, kind=kind, year=run.year),
         "items": explain.why_items(row, labels),
         "decision": decision, "can_decide": can_decide,
-        "form": (form or OverrideForm(initial={"action": "exclude" if row.in_list else "include"}))
+        "form": (form or OverrideForm(initial={
+            "action": "exclude" if row.in_list else "include"}))  # type: ignore[attr-defined]  # annotated by with_list
         if can_decide else None,
     }
     return render(request, "identification/why.html", context, status=status)
@@ -51,7 +53,7 @@ def _why(request: HttpRequest, run: Run, row: RunSchool, approved: Any, form: Ov
 
 @login_required
 @require_GET
-def school_why(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
+def school_why(request: UserRequest, run_id: int, code: str) -> HttpResponse:
     run = run_get(request, run_id)
     row, approved = _row(request, run, code)
     return _why(request, run, row, approved, None)
@@ -59,7 +61,7 @@ def school_why(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def school_decision(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
+def school_decision(request: UserRequest, run_id: int, code: str) -> HttpResponse:
     """Include or exclude the school by hand with a reason, or take the decision back."""
     run = run_get(request, run_id)
     row, approved = _row(request, run, code)
@@ -99,7 +101,7 @@ def _since(years: list[selectors.SchoolYear]) -> int | None:
 
 @login_required
 @require_GET
-def school_history(request: HttpRequest, code: str) -> HttpResponse:
+def school_history(request: UserRequest, code: str) -> HttpResponse:
     require_view(request)
     school = (access.schools_for(request.user, Perm.VIEW_IDENTIFICATION).select_related("municipality__region")
               .filter(code=code).first())

@@ -78,6 +78,8 @@ def _signature_ok(upload: UploadedFile, kind: Kind) -> bool:
         return head.startswith(b"\xff\xd8\xff")
     if not head.startswith(b"PK\x03\x04"):
         return False
+    if upload.file is None:  # never: it was read above
+        return False
     try:
         with zipfile.ZipFile(upload.file) as archive:  # the listing only: nothing is unpacked
             names = archive.namelist()

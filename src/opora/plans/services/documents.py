@@ -9,7 +9,7 @@ and `Conflict` says who changed it and when.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -29,7 +29,7 @@ from opora.plans.models import DocState, Document, DocumentKind
 EDITABLE_STATES = (DocState.DRAFT, DocState.RETURNED)
 
 def _title(kind: str, school: School, year: int, factor_name: str = "") -> str:
-    texts = {
+    texts: dict[str, StrOrPromise] = {
         DocumentKind.CONCEPT: _("Development concept of %(school)s for %(year)s"),
         DocumentKind.PROGRAMME: _("Medium-term development programme of %(school)s for %(year)s"),
         DocumentKind.ANTIRISK: _("Anti-risk programme of %(school)s for %(year)s: %(factor)s"),
@@ -38,6 +38,9 @@ def _title(kind: str, school: School, year: int, factor_name: str = "") -> str:
         DocumentKind.REPORT_YEAR: _("Year report of %(school)s for %(year)s"),
     }
     return (texts[kind] % {"school": school.name, "year": year, "factor": factor_name})[:500]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def selected_factors(school: School, year: int) -> list[ProfileFactor]:

@@ -32,7 +32,7 @@ from opora.plans.models import DocState, Document, DocumentKind, Measure, Measur
 
 EDITABLE = (DocState.DRAFT, DocState.RETURNED)
 REPORT_KINDS = (DocumentKind.REPORT_HALF, DocumentKind.REPORT_YEAR)
-SOURCE_KINDS = {DocumentKind.PROGRAMME: "programme", DocumentKind.ANTIRISK: "antirisk"}
+SOURCE_KINDS: dict[str, str] = {DocumentKind.PROGRAMME: "programme", DocumentKind.ANTIRISK: "antirisk"}
 PLAN_FIELDS = ("title", "starts_on", "due_on", "responsible", "indicator", "target", "factor")
 
 

@@ -126,7 +126,7 @@ def comment_add(*, actor: User, document: Document, text: str, section: str = ""
     if parent is not None:
         if parent.document_id != document.pk:
             raise ValidationFailed(_("The comment replied to belongs to another document."))
-        while parent.parent_id is not None:  # one level of replies: a reply to a reply joins the thread
+        while parent.parent is not None:  # one level of replies: a reply to a reply joins the thread
             parent = parent.parent
         section, measure = parent.section, parent.measure
     if section and section not in section_keys(document.kind):

@@ -31,7 +31,7 @@ def attachments_panel(context: template.Context, document: Document) -> dict[str
     measures = list(document.measures.only("pk", "title")) if document.kind == DocumentKind.ROADMAP else []
     documents_too = document.state in service.SIGNED_STATES
     only_signed = document.state not in service.EDITABLE
-    rows = [{"attachment": a, "may_delete": editor and service.may_delete(user, a)}
+    rows = [{"attachment": a, "may_delete": editor and user is not None and service.may_delete(user, a)}
             for a in document.attachments.select_related("uploaded_by", "measure")]
     return {
         "rows": rows,

@@ -68,7 +68,10 @@ def review_panel(context: template.Context, document: Document) -> dict[str, Any
 
 def _threads(context: template.Context, document: Document) -> list[Comment]:
     """Every root comment of the document with its replies, loaded once per page."""
-    cache = context.render_context.setdefault("plans_review_threads", {})
+    render = context.render_context  # one page's rendering
+    if "plans_review_threads" not in render:
+        render["plans_review_threads"] = {}
+    cache: dict[int, list[Comment]] = render["plans_review_threads"]
     if document.pk not in cache:
         rows = list(document.comments.select_related("author", "measure").order_by("created_at", "pk"))
         replies: dict[int, list[Comment]] = {}

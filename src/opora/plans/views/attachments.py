@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.plans import selectors
 from opora.plans.attachment_forms import AttachmentForm
 from opora.plans.export_data import export_filenames
@@ -34,12 +35,12 @@ FORMATS = {
 }
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: UserRequest) -> None:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_PLANS):
         raise PermissionDenied
 
 
-def _document_or_404(request: HttpRequest, pk: int) -> Document:
+def _document_or_404(request: UserRequest, pk: int) -> Document:
     _require_view(request)
     try:
         return selectors.document_get(request.user, pk)
@@ -47,7 +48,7 @@ def _document_or_404(request: HttpRequest, pk: int) -> Document:
         raise Http404 from error
 
 
-def _attachment_or_404(request: HttpRequest, attachment_id: int) -> Attachment:
+def _attachment_or_404(request: UserRequest, attachment_id: int) -> Attachment:
     _require_view(request)
     try:
         return service.attachment_get(request.user, attachment_id)
@@ -64,7 +65,7 @@ def content_disposition(ascii_name: str, readable: str, *, inline: bool = False)
 
 @login_required
 @require_GET
-def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def document_export(request: UserRequest, pk: int, fmt: str) -> HttpResponse:
     document = _document_or_404(request, pk)
     if fmt not in FORMATS:
         raise Http404
@@ -80,7 +81,7 @@ def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _back(request: HttpRequest, document: Document) -> HttpResponse:
+def _back(request: UserRequest, document: Document) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
@@ -89,7 +90,7 @@ def _back(request: HttpRequest, document: Document) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: UserRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
     if not selectors.may_edit(request.user, document):
         raise PermissionDenied
@@ -123,7 +124,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: UserRequest, attachment_id: int) -> FileResponse:
     attachment = _attachment_or_404(request, attachment_id)
     try:
         handle = attachment.file.open("rb")
@@ -138,7 +139,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_delete(request: UserRequest, attachment_id: int) -> HttpResponse:
     attachment = _attachment_or_404(request, attachment_id)
     document = attachment.document
     try:

@@ -51,7 +51,8 @@ def _years(user: Any, year: int) -> list[int]:
     return sorted({now - 1, now, now + 1, year, *stored.distinct()}, reverse=True)
 
 
-def _overdue_measures(schools: QuerySet[School] | list[School], year: int, today: date) -> QuerySet[Measure]:
+def _overdue_measures(schools: QuerySet[School] | list[School] | list[int], year: int,
+                      today: date) -> QuerySet[Measure]:
     return (Measure.objects.filter(document__school__in=schools, document__year=year,
                                    document__kind=DocumentKind.ROADMAP, due_on__lt=today)
             .exclude(status__in=(MeasureStatus.DONE, MeasureStatus.CANCELLED))
@@ -60,7 +61,8 @@ def _overdue_measures(schools: QuerySet[School] | list[School], year: int, today
 
 def _waiting(user: Any, today: date) -> list[Document]:
     """Submitted documents of the schools the user reviews, oldest submission first (any year)."""
-    documents = list(Document.objects.filter(school__in=access.schools_for(user, Perm.REVIEW_PLANS),
+    # Any: each document is given `waiting_days` for the page.
+    documents: list[Any] = list(Document.objects.filter(school__in=access.schools_for(user, Perm.REVIEW_PLANS),
                                              state=DocState.SUBMITTED)
                      .select_related("school").order_by("submitted_at", "pk"))
     waits = review_waits([d.pk for d in documents])
@@ -86,9 +88,10 @@ def _head_schools(user: Any, year: int, today: date) -> list[dict[str, Any]]:
         reasons.setdefault(t.document_id, t)
     out = []
     for row in rows:
-        items = [{"cell": c, "doc": d, "reason": reasons.get(d.pk)} for c in row.cells for d in c.documents]
+        items: list[dict[str, Any]] = [{"cell": c, "doc": d, "reason": reasons.get(d.pk)}
+                                       for c in row.cells for d in c.documents]
         items += [{"cell": c, "doc": None, "reason": None} for c in row.cells if not c.documents]
-        order = {DocState.RETURNED: 0}
+        order: dict[str, int] = {DocState.RETURNED: 0}
         items.sort(key=lambda i: (order.get(i["doc"].state if i["doc"] else "", 1), CYCLE.index(i["cell"].kind)))
         out.append({"row": row, "items": items, "measures": list(_overdue_measures([row.school], year, today))})
     return out
@@ -134,7 +137,7 @@ def board(request: HttpRequest) -> HttpResponse:
     user, year, today = request.user, _year(request), timezone.localdate()
     municipalities = Municipality.objects.filter(
         pk__in=access.schools_for(user, Perm.VIEW_PLANS).values("municipality_id")).order_by("name")
-    chosen = {
+    chosen: dict[str, Any] = {
         "municipality": request.GET.get("municipality", ""),
         "state": request.GET.get("state", "") if request.GET.get("state") in (*DocState.values, NOT_STARTED) else "",
         "overdue": request.GET.get("overdue") == "1",

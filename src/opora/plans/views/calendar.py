@@ -67,17 +67,17 @@ def _blocks(request: HttpRequest, year: int, manageable: dict[str, Area]) -> lis
     stages = Stage.objects.filter(year=year, region__in=regions).select_related("municipality")
     blocks = []
     for region in regions:
-        rows = {kind: KindRow(kind, str(DocumentKind(kind).label)) for kind in CYCLE}
+        rows: dict[str, KindRow] = {kind: KindRow(kind, str(DocumentKind(kind).label)) for kind in CYCLE}
         for stage in stages:
             if stage.region_id != region.pk:
                 continue
             if stage.municipality_id is None:
                 rows[stage.kind].region_stage = stage
-            elif stage.municipality_id in visible:
-                stage.manageable = area_key(stage.municipality) in manageable  # type: ignore[attr-defined]
+            elif stage.municipality_id in visible and stage.municipality is not None:
+                stage.manageable = area_key(stage.municipality) in manageable  # type: ignore[attr-defined]  # for the page
                 rows[stage.kind].overrides.append(stage)
         for row in rows.values():
-            row.overrides.sort(key=lambda s: s.municipality.name)
+            row.overrides.sort(key=lambda s: s.municipality.name if s.municipality else "")
         blocks.append(RegionBlock(region, list(rows.values()), area_key(region) in manageable))
     return blocks
 

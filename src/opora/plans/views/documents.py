@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import School
 from opora.core.years import is_valid_year
 from opora.plans import checks, forms, selectors
@@ -31,12 +32,12 @@ from opora.plans.models import DocState, Document, DocumentKind
 from opora.plans.services import documents as services
 
 
-def require_view(request: HttpRequest) -> None:
+def require_view(request: UserRequest) -> None:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_PLANS):
         raise PermissionDenied
 
 
-def document_or_404(request: HttpRequest, pk: int) -> Document:
+def document_or_404(request: UserRequest, pk: int) -> Document:
     require_view(request)
     try:
         return selectors.document_get(request.user, pk)
@@ -44,7 +45,7 @@ def document_or_404(request: HttpRequest, pk: int) -> Document:
         raise Http404 from error
 
 
-def school_or_404(request: HttpRequest, code: str, year: int) -> School:
+def school_or_404(request: UserRequest, code: str, year: int) -> School:
     require_view(request)
     school = School.objects.select_related("municipality").filter(code=code).first()
     if school is None or not is_valid_year(year) or not selectors.may_view_school(request.user, school):
@@ -52,7 +53,7 @@ def school_or_404(request: HttpRequest, code: str, year: int) -> School:
     return school
 
 
-def editable(request: HttpRequest, document: Document) -> bool:
+def editable(request: UserRequest, document: Document) -> bool:
     return document.state in services.EDITABLE_STATES and selectors.may_edit(request.user, document)
 
 
@@ -61,7 +62,7 @@ def editable(request: HttpRequest, document: Document) -> bool:
 
 @login_required
 @require_GET
-def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def school_year(request: UserRequest, code: str, year: int) -> HttpResponse:
     school = school_or_404(request, code, year)
     docs = list(Document.objects.filter(school=school, year=year).select_related("updated_by"))
     factors = services.selected_factors(school, year)
@@ -94,7 +95,7 @@ def _roadmap_ensure() -> Any:
 
 @login_required
 @require_POST
-def document_new(request: HttpRequest, code: str, year: int, kind: str) -> HttpResponse:
+def document_new(request: UserRequest, code: str, year: int, kind: str) -> HttpResponse:
     school = school_or_404(request, code, year)
     if kind not in DocumentKind.values:
         raise Http404
@@ -156,7 +157,7 @@ def _readonly(document: Document) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     can_edit = editable(request, document)
     context = {"document": document, "school": document.school, "sections": _readonly(document),
@@ -167,7 +168,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def document_edit(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     if not selectors.may_edit(request.user, document):
         raise PermissionDenied
@@ -214,7 +215,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_check(request: HttpRequest, pk: int) -> HttpResponse:
+def document_check(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     titles = {s.key: s.title for s in SECTIONS[document.kind]}
     problems = [{"problem": p, "title": titles.get(p.section, p.section)} for p in checks.submit_problems(document)]

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
+from opora.core.http import UserRequest
 from opora.plans import selectors
 from opora.plans.measure_forms import LockForm, MeasureForm, ReportForm
 from opora.plans.models import Document, DocumentKind, Measure
@@ -36,7 +37,7 @@ KINDS = (DocumentKind.ROADMAP, *services.REPORT_KINDS)
 # --- lookups -------------------------------------------------------------------------------------
 
 
-def _document_or_404(request: HttpRequest, pk: int, *, roadmap: bool = False) -> Document:
+def _document_or_404(request: UserRequest, pk: int, *, roadmap: bool = False) -> Document:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_PLANS):
         raise PermissionDenied
     try:
@@ -56,7 +57,7 @@ def _measure_or_404(document: Document, measure_id: int) -> Measure:
     return measure
 
 
-def _require_edit(request: HttpRequest, document: Document) -> None:
+def _require_edit(request: UserRequest, document: Document) -> None:
     if not selectors.may_edit(request.user, document):
         raise PermissionDenied
 
@@ -65,13 +66,13 @@ def _back(document: Document) -> str:
     return reverse("plans:document", args=[document.pk]) + "#measures"
 
 
-def _next_or(request: HttpRequest, url: str, fallback: str) -> str:
+def _next_or(request: UserRequest, url: str, fallback: str) -> str:
     ok = url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure())
     return url if ok else fallback
 
 
-def _errors(request: HttpRequest, error: ValidationFailed) -> None:
+def _errors(request: UserRequest, error: ValidationFailed) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -81,7 +82,7 @@ def _errors(request: HttpRequest, error: ValidationFailed) -> None:
 
 @login_required
 @require_http_methods(["GET"])
-def measure_list(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_list(request: UserRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
     context = {"document": document, "t": measures_table(request.user, document)}
     if request.htmx:
@@ -91,7 +92,7 @@ def measure_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def measures_pull(request: HttpRequest, pk: int) -> HttpResponse:
+def measures_pull(request: UserRequest, pk: int) -> HttpResponse:
     """On the roadmap: copy the programmes' measures. On a report: fill indicators and risk levels."""
     document = _document_or_404(request, pk)
     _require_edit(request, document)
@@ -121,13 +122,13 @@ def measures_pull(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(document))
 
 
-def _form_page(request: HttpRequest, document: Document, form: MeasureForm, measure: Measure | None,
+def _form_page(request: UserRequest, document: Document, form: MeasureForm, measure: Measure | None,
                status: int = 200) -> HttpResponse:
     return render(request, "plans/measure_form.html",
                   {"document": document, "form": form, "measure": measure, "back": _back(document)}, status=status)
 
 
-def _plan_form(request: HttpRequest, document: Document, measure: Measure | None) -> HttpResponse:
+def _plan_form(request: UserRequest, document: Document, measure: Measure | None) -> HttpResponse:
     _require_edit(request, document)
     if not services.plan_editable(document):
         messages.error(request, _("The plan of measures can be changed only while the roadmap is a draft "
@@ -168,20 +169,20 @@ def _plan_form(request: HttpRequest, document: Document, measure: Measure | None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_new(request: UserRequest, pk: int) -> HttpResponse:
     return _plan_form(request, _document_or_404(request, pk, roadmap=True), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+def measure_edit(request: UserRequest, pk: int, measure_id: int) -> HttpResponse:
     document = _document_or_404(request, pk, roadmap=True)
     return _plan_form(request, document, _measure_or_404(document, measure_id))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_delete(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+def measure_delete(request: UserRequest, pk: int, measure_id: int) -> HttpResponse:
     document = _document_or_404(request, pk, roadmap=True)
     measure = _measure_or_404(document, measure_id)
     _require_edit(request, document)
@@ -205,7 +206,7 @@ def measure_delete(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_report(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+def measure_report(request: UserRequest, pk: int, measure_id: int) -> HttpResponse:
     document = _document_or_404(request, pk, roadmap=True)
     measure = _measure_or_404(document, measure_id)
     _require_edit(request, document)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
+from opora.core.http import UserRequest
 from opora.plans import selectors
 from opora.plans.content import MEASURES, SECTIONS
 from opora.plans.diff import MEASURE_EXTRA
@@ -26,7 +27,7 @@ from opora.plans.models import Comment, Document, Measure, Revision
 from opora.plans.services import review as services
 
 
-def document_or_404(request: HttpRequest, pk: int) -> Document:
+def document_or_404(request: UserRequest, pk: int) -> Document:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_PLANS):
         raise PermissionDenied
     try:
@@ -35,7 +36,7 @@ def document_or_404(request: HttpRequest, pk: int) -> Document:
         raise Http404 from error
 
 
-def _lock_version(request: HttpRequest) -> int:
+def _lock_version(request: UserRequest) -> int:
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
@@ -48,7 +49,7 @@ def _to_document(document: Document, anchor: str = "") -> HttpResponse:
 
 @login_required
 @require_POST
-def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def document_submit(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     try:
         services.document_submit(actor=request.user, document=document, lock_version=_lock_version(request))
@@ -67,7 +68,7 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_return(request: HttpRequest, pk: int) -> HttpResponse:
+def document_return(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     comment = request.POST.get("comment", "")
     sections = request.POST.getlist("sections")
@@ -88,7 +89,7 @@ def document_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def document_approve(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     try:
         services.document_approve(actor=request.user, document=document, lock_version=_lock_version(request),
@@ -112,7 +113,7 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 @require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     parent = measure = None
     if (parent_id := _int(request.POST.get("parent"))) is not None:
@@ -138,7 +139,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+def comment_resolve(request: UserRequest, pk: int, comment_id: int) -> HttpResponse:
     document = document_or_404(request, pk)
     comment = Comment.objects.filter(document=document, pk=comment_id).select_related("document__school").first()
     if comment is None:
@@ -154,7 +155,9 @@ def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 
 
 def _revision_or_404(document: Document, number: Any) -> Revision:
-    revision = document.revisions.filter(number=_int(str(number))).select_related("created_by").first()
+    wanted = _int(str(number))
+    revision = (document.revisions.filter(number=wanted).select_related("created_by").first()
+                if wanted is not None else None)
     if revision is None:
         raise Http404
     return revision
@@ -177,7 +180,7 @@ def rendered_sections(kind: str, content: dict[str, Any]) -> list[dict[str, Any]
 
 @login_required
 @require_GET
-def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_detail(request: UserRequest, pk: int, number: int) -> HttpResponse:
     document = document_or_404(request, pk)
     revision = _revision_or_404(document, number)
     numbers = list(document.revisions.order_by("number").values_list("number", flat=True))
@@ -188,7 +191,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     })
 
 
-def _diff_context(request: HttpRequest, document: Document) -> dict[str, Any]:
+def _diff_context(request: UserRequest, document: Document) -> dict[str, Any]:
     revisions = {r.number: r for r in document.revisions.select_related("created_by")}
     numbers = sorted(revisions)
     b = _int(request.GET.get("b")) if request.GET.get("b") else (numbers[-1] if numbers else None)
@@ -198,8 +201,9 @@ def _diff_context(request: HttpRequest, document: Document) -> dict[str, Any]:
     a = _int(request.GET.get("a")) if request.GET.get("a") else (before[-1] if before else None)
     if a is not None and a not in revisions:
         raise Http404
-    context: dict[str, Any] = {"document": document, "numbers": numbers, "a": revisions.get(a),
-                               "b": revisions.get(b), "sections": []}
+    context: dict[str, Any] = {"document": document, "numbers": numbers,
+                               "a": revisions.get(a) if a is not None else None,
+                               "b": revisions.get(b) if b is not None else None, "sections": []}
     if a is not None and b is not None:
         context["sections"] = compare(revisions[a].content or {}, revisions[b].content or {}, document.kind)
         context["unchanged"] = not any(s.changed for s in context["sections"])
@@ -208,7 +212,7 @@ def _diff_context(request: HttpRequest, document: Document) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def revision_diff(request: HttpRequest, pk: int) -> HttpResponse:
+def revision_diff(request: UserRequest, pk: int) -> HttpResponse:
     """What changed since the last review: the latest revision against the one before (or ?a=&b=)."""
     document = document_or_404(request, pk)
     return render(request, "plans/diff.html", _diff_context(request, document))

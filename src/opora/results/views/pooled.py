@@ -37,7 +37,7 @@ def pooled_indicators(request: HttpRequest) -> HttpResponse:
             c for c, _name in subject_choices
         ]
         grades = [g for g in _ints(request.GET.getlist("grades")) if g in grade_choices] or grade_choices
-        municipality = (_ints([request.GET.get("municipality", "")]) or [None])[0]
+        municipality = next(iter(_ints([request.GET.get("municipality", "")])), None)
         rows = (
             pages.pooled_table(request.user, procedure=procedure, year=year, subjects=subjects,
                                grades=grades, municipality=municipality)

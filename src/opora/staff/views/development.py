@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.imports.pages import ImportKind, import_sections, recent_imports, template_response
 from opora.core.imports.pages import import_upload as start_import
 from opora.core.imports.upload import UploadForm
@@ -53,12 +54,12 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: UserRequest) -> int:
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and is_valid_year(int(raw)) else sel.current_year()
 
 
-def _errors(request: HttpRequest, error: ValidationFailed) -> None:
+def _errors(request: UserRequest, error: ValidationFailed) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -85,7 +86,7 @@ def _sum(figures: list[DevelopmentFigures]) -> DevelopmentFigures:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """Share diagnosed, with deficits, with plans and trained per municipality and school."""
     if not access.has_perm_anywhere(request.user, Perm.VIEW_SCHOOL):
         if sel.own_plans(request.user).exists():
@@ -130,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- teachers by name -----------------------------------------------------------------------------
 
 
-def _names_scope(request: HttpRequest) -> QuerySet[School]:
+def _names_scope(request: UserRequest) -> QuerySet[School]:
     schools = sel.names_schools(request.user)
     if not schools.exists():
         raise PermissionDenied
@@ -139,7 +140,7 @@ def _names_scope(request: HttpRequest) -> QuerySet[School]:
 
 @login_required
 @require_GET
-def teachers(request: HttpRequest) -> HttpResponse:
+def teachers(request: UserRequest) -> HttpResponse:
     schools = _names_scope(request).select_related("municipality")
     year = _year(request)
     chosen = {k: request.GET.get(k, "").strip() for k in ("municipality", "school", "status", "q")}
@@ -156,7 +157,8 @@ def teachers(request: HttpRequest) -> HttpResponse:
         headers = [_("School"), _("Teacher"), _("Staff number"), _("Diagnosed"), _("Deficit areas"),
                    _("Development plan"), _("Items done"), _("Items in the plan")]
         data = [[r.staff.school.name, r.staff.full_name, r.staff.external_id,
-                 _("yes") if r.staff.diagnosed else _("no"), ", ".join(r.areas),
+                 _("yes") if r.staff.diagnosed else _("no"),  # type: ignore[attr-defined]  # annotated by teachers_for
+                 ", ".join(r.areas),
                  _("needs a plan") if r.needs_plan else (_("yes") if r.plan else _("no")), r.items_done,
                  r.items_total] for r in rows]
         return xlsx_response(filename=f"teachers-development-{year}.xlsx", title=_("Teachers"), headers=headers,
@@ -172,7 +174,7 @@ def teachers(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/development/teachers.html", context)
 
 
-def _staff_or_404(request: HttpRequest, pk: int) -> StaffMember:
+def _staff_or_404(request: UserRequest, pk: int) -> StaffMember:
     staff = sel.staff_get(request.user, pk)
     if staff is None:
         raise Http404
@@ -181,7 +183,7 @@ def _staff_or_404(request: HttpRequest, pk: int) -> StaffMember:
 
 @login_required
 @require_GET
-def teacher(request: HttpRequest, pk: int) -> HttpResponse:
+def teacher(request: UserRequest, pk: int) -> HttpResponse:
     staff = _staff_or_404(request, pk)
     year = _year(request)
     may_manage = sel.may_manage(request.user, staff.school)
@@ -199,14 +201,14 @@ def teacher(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staff/development/teacher.html", context)
 
 
-def _require_manage(request: HttpRequest, staff: StaffMember) -> None:
+def _require_manage(request: UserRequest, staff: StaffMember) -> None:
     if not sel.may_manage(request.user, staff.school):
         raise PermissionDenied
 
 
 @login_required
 @require_POST
-def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_new(request: UserRequest, pk: int) -> HttpResponse:
     staff = _staff_or_404(request, pk)
     _require_manage(request, staff)
     form = PlanForm(request.POST)
@@ -227,14 +229,14 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a plan ------------------------------------------------------------------------------------------
 
 
-def _plan_or_404(request: HttpRequest, pk: int) -> DevelopmentPlan:
+def _plan_or_404(request: UserRequest, pk: int) -> DevelopmentPlan:
     plan = sel.plan_get(request.user, pk)
     if plan is None:
         raise Http404
     return plan
 
 
-def _plan_page(request: HttpRequest, plan: DevelopmentPlan, *, item_form: ItemForm | None = None,
+def _plan_page(request: UserRequest, plan: DevelopmentPlan, *, item_form: ItemForm | None = None,
                course_form: CourseForm | None = None, status: int = 200) -> HttpResponse:
     may_manage = sel.may_manage(request.user, plan.staff.school)
     items = list(plan.items.select_related("event", "mentoring__mentor").prefetch_related("completions"))
@@ -255,7 +257,7 @@ def _plan_page(request: HttpRequest, plan: DevelopmentPlan, *, item_form: ItemFo
 
 @login_required
 @require_GET
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: UserRequest, pk: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     if request.GET.get("format") == "xlsx":
         headers = [_("Kind"), _("What"), _("Competence area"), _("Hours"), _("Start"), _("Deadline"),
@@ -269,7 +271,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_goals(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_goals(request: UserRequest, pk: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
     form = GoalsForm(request.POST)
@@ -281,7 +283,7 @@ def plan_goals(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_delete(request: UserRequest, pk: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
     try:
@@ -295,7 +297,7 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+def item_new(request: UserRequest, pk: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
     form = ItemForm(request.POST, plan=development_plan)
@@ -323,7 +325,7 @@ def _item_or_404(plan: DevelopmentPlan, item_id: int) -> PlanItem:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def item_edit(request: UserRequest, pk: int, item_id: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
     item = _item_or_404(development_plan, item_id)
@@ -347,7 +349,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def item_delete(request: UserRequest, pk: int, item_id: int) -> HttpResponse:
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
     try:
@@ -361,7 +363,7 @@ def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_complete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def item_complete(request: UserRequest, pk: int, item_id: int) -> HttpResponse:
     """Mark an item done (with a date, today by default) or open it again (empty `reopen`)."""
     development_plan = _plan_or_404(request, pk)
     _require_manage(request, development_plan.staff)
@@ -384,7 +386,7 @@ def item_complete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_new(request: HttpRequest, pk: int) -> HttpResponse:
+def course_new(request: UserRequest, pk: int) -> HttpResponse:
     staff = _staff_or_404(request, pk)
     _require_manage(request, staff)
     form = CourseForm(request.POST, staff=staff)
@@ -405,14 +407,14 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
         plan_obj.staff = staff
         return _plan_page(request, plan_obj, course_form=form, status=400)
     for field, errors in form.errors.items():
-        for error in errors:
-            messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        for problem in errors:
+            messages.error(request, f"{form.fields[field].label}: {problem}" if field in form.fields else str(problem))
     return redirect("development:teacher", pk=staff.pk)
 
 
 @login_required
 @require_POST
-def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def course_delete(request: UserRequest, pk: int) -> HttpResponse:
     course = CourseCompletion.objects.select_related("staff__school").filter(pk=pk).first()
     if course is None or not sel.may_see_names(request.user, course.staff.school):
         raise Http404
@@ -427,7 +429,7 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: UserRequest) -> HttpResponse:
     plans = list(sel.own_plans(request.user))
     courses = CourseCompletion.objects.filter(staff__user=request.user)
     return render(request, "staff/development/mine.html", {"plans": plans, "courses": courses})
@@ -438,7 +440,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def diagnostics_xlsx(request: HttpRequest) -> HttpResponse:
+def diagnostics_xlsx(request: UserRequest) -> HttpResponse:
     """Every diagnostic result of the year in the schools whose teachers the user sees by name."""
     schools = _names_scope(request)
     year = _year(request)
@@ -452,12 +454,12 @@ def diagnostics_xlsx(request: HttpRequest) -> HttpResponse:
                          headers=headers, rows=data)
 
 
-def _require_import(request: HttpRequest) -> None:
+def _require_import(request: UserRequest) -> None:
     if not sel.import_schools(request.user).exists():
         raise PermissionDenied
 
 
-def _import_page(request: HttpRequest, form: UploadForm | None = None) -> HttpResponse:
+def _import_page(request: UserRequest, form: UploadForm | None = None) -> HttpResponse:
     context = {"sections": import_sections([IMPORT_KIND], {"deficits": form} if form else None),
                "jobs": recent_imports(request, [IMPORT_KIND])}
     return render(request, "staff/development/import.html", context)
@@ -465,14 +467,14 @@ def _import_page(request: HttpRequest, form: UploadForm | None = None) -> HttpRe
 
 @login_required
 @require_GET
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: UserRequest) -> HttpResponse:
     _require_import(request)
     return _import_page(request)
 
 
 @login_required
 @require_POST
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: UserRequest) -> HttpResponse:
     _require_import(request)
     outcome = start_import(request, IMPORT_KIND)
     return _import_page(request, outcome) if isinstance(outcome, UploadForm) else outcome
@@ -480,7 +482,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: UserRequest, kind: str) -> HttpResponse:
     _require_import(request)
     if kind != IMPORT_KIND.kind:
         raise Http404

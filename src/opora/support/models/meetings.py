@@ -116,3 +116,11 @@ class DecisionOwner(models.Model):
 
     def __str__(self) -> str:
         return str(self.user or self.school)
+
+    def owner_name(self) -> str:
+        """The school's name, or the person's full name (their login without one)."""
+        if self.school is not None:
+            return self.school.name
+        if self.user is None:  # never: the check constraint wants a person or a school
+            return ""
+        return self.user.full_name or self.user.username

@@ -36,7 +36,7 @@ def _require_record(actor: User, school: School) -> None:
 
 
 def _clean(*, actor: User, kind: str, held_on: date | None, purpose: str,
-           participants: Iterable[User]) -> tuple[str, list[User]]:
+           participants: Iterable[User]) -> tuple[date, str, list[User]]:
     problems: list[str] = []
     if kind not in VisitKind.values:
         problems.append(_("Choose the kind of the visit."))
@@ -54,9 +54,9 @@ def _clean(*, actor: User, kind: str, held_on: date | None, purpose: str,
         if strangers:
             problems.append(_("These people do not work in the support of the region's schools: %(names)s.")
                             % {"names": ", ".join(strangers)})
-    if problems:
+    if problems or held_on is None:
         raise ValidationFailed(problems)
-    return purpose, people
+    return held_on, purpose, people
 
 
 @transaction.atomic
@@ -64,7 +64,8 @@ def visit_create(*, actor: User, school: School, kind: str, held_on: date | None
                  findings: str = "", recommendations: str = "", participants: Iterable[User] = (),
                  participants_text: str = "") -> Visit:
     _require_record(actor, school)
-    purpose, people = _clean(actor=actor, kind=kind, held_on=held_on, purpose=purpose, participants=participants)
+    held_on, purpose, people = _clean(actor=actor, kind=kind, held_on=held_on, purpose=purpose,
+                                      participants=participants)
     visit = Visit.objects.create(school=school, kind=kind, held_on=held_on, purpose=purpose,
                                  findings=(findings or "").strip(), recommendations=(recommendations or "").strip(),
                                  participants_text=(participants_text or "").strip(), created_by=actor)
@@ -77,7 +78,8 @@ def visit_update(*, actor: User, visit: Visit, kind: str, held_on: date | None, 
                  findings: str = "", recommendations: str = "", participants: Iterable[User] = (),
                  participants_text: str = "") -> Visit:
     _require_record(actor, visit.school)
-    purpose, people = _clean(actor=actor, kind=kind, held_on=held_on, purpose=purpose, participants=participants)
+    held_on, purpose, people = _clean(actor=actor, kind=kind, held_on=held_on, purpose=purpose,
+                                      participants=participants)
     # People named before by a colleague stay even when the actor would not be offered them.
     kept = [p for p in visit.participants.all() if p.pk in {q.pk for q in participants}]
     visit.kind, visit.held_on, visit.purpose = kind, held_on, purpose

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Municipality, Region, School, User
 from opora.core.xlsx import xlsx_response
 from opora.plans.views.attachments import content_disposition
@@ -52,12 +53,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # --- lookups -------------------------------------------------------------------------------------
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: UserRequest) -> None:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_SUPPORT):
         raise PermissionDenied
 
 
-def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+def _meeting_or_404(request: UserRequest, pk: int) -> Meeting:
     _require_view(request)
     meeting = selectors.meeting_get(request.user, pk)
     if meeting is None:
@@ -65,7 +66,7 @@ def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def _decision_or_404(request: HttpRequest, pk: int) -> Decision:
+def _decision_or_404(request: UserRequest, pk: int) -> Decision:
     _require_view(request)
     decision = selectors.decision_get(request.user, pk)
     if decision is None:
@@ -73,7 +74,7 @@ def _decision_or_404(request: HttpRequest, pk: int) -> Decision:
     return decision
 
 
-def _part_or_404(request: HttpRequest, pk: int) -> DecisionOwner:
+def _part_or_404(request: UserRequest, pk: int) -> DecisionOwner:
     if not request.user.is_authenticated:
         raise PermissionDenied
     part = selectors.part_get(request.user, pk)
@@ -84,12 +85,12 @@ def _part_or_404(request: HttpRequest, pk: int) -> DecisionOwner:
     return part
 
 
-def _require_manage(request: HttpRequest, meeting: Meeting) -> None:
+def _require_manage(request: UserRequest, meeting: Meeting) -> None:
     if not selectors.may_manage(request.user, meeting):
         raise PermissionDenied
 
 
-def _errors(request: HttpRequest, error: ValidationFailed) -> None:
+def _errors(request: UserRequest, error: ValidationFailed) -> None:
     for text in error.messages:
         messages.error(request, text)
 
@@ -119,7 +120,7 @@ def _territory_schools(meeting: Meeting) -> QuerySet[School]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     _require_view(request)
     qs = (selectors.meetings_for(request.user).select_related("municipality", "region")
           .annotate(n_decisions=Count("decisions", distinct=True),
@@ -159,14 +160,16 @@ def _agenda_initial(meeting: Meeting | None) -> list[dict[str, str]]:
     return [dict(item) for item in (meeting.agenda if meeting else []) if isinstance(item, dict)]
 
 
-def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
+def _meeting_form_page(request: UserRequest, meeting: Meeting | None) -> HttpResponse:
     municipalities, regional = selectors.creatable_units(request.user)
     if meeting is None and not regional and not municipalities.exists():
         raise PermissionDenied
     region = meeting.region if meeting else None
     if region is None:
         region = (access.regions_for(request.user, Perm.MANAGE_MEETINGS).first()
-                  or (municipalities.first().region if municipalities.exists() else None))
+                  or (first.region if (first := municipalities.first()) is not None else None))
+    if region is None:
+        raise PermissionDenied
     people = _people(region, meeting.municipality if meeting else None, request.user)
     kwargs: dict[str, Any] = {"municipalities": municipalities, "regional": regional, "people": people,
                               "fixed_unit": meeting is not None}
@@ -215,20 +218,20 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: UserRequest) -> HttpResponse:
     _require_view(request)
     return _meeting_form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: UserRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     _require_manage(request, meeting)
     return _meeting_form_page(request, meeting)
 
 
-def _owners_form(request: HttpRequest, meeting: Meeting, data: Any = None, *, with_decision: bool = False
+def _owners_form(request: UserRequest, meeting: Meeting, data: Any = None, *, with_decision: bool = False
                  ) -> OwnersForm:
     list_year, _schools = services.year_list_schools(meeting)
     cls = DecisionOwnersForm if with_decision else OwnersForm
@@ -251,7 +254,7 @@ def _decision_rows(user: User, meeting: Meeting, manager: bool) -> list[dict[str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: UserRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     manager = selectors.may_manage(request.user, meeting)
     form = None
@@ -287,7 +290,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_delete(request: UserRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
     try:
         services.meeting_delete(actor=request.user, meeting=meeting)
@@ -299,7 +302,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def protocol(request: HttpRequest, pk: int) -> HttpResponse:
+def protocol(request: UserRequest, pk: int) -> HttpResponse:
     from opora.support.protocol_docx import protocol_docx
 
     meeting = _meeting_or_404(request, pk)
@@ -314,7 +317,7 @@ def protocol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_edit(request: UserRequest, pk: int) -> HttpResponse:
     decision = _decision_or_404(request, pk)
     meeting = decision.meeting
     _require_manage(request, meeting)
@@ -356,7 +359,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_status(request: UserRequest, pk: int) -> HttpResponse:
     decision = _decision_or_404(request, pk)
     _require_manage(request, decision.meeting)
     form = DecisionCloseForm(request.POST)
@@ -378,7 +381,7 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_delete(request: UserRequest, pk: int) -> HttpResponse:
     decision = _decision_or_404(request, pk)
     try:
         services.decision_delete(actor=request.user, decision=decision)
@@ -393,7 +396,7 @@ def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def part_detail(request: UserRequest, pk: int) -> HttpResponse:
     part = _part_or_404(request, pk)
     decision = part.decision
     manager = selectors.may_manage(request.user, decision.meeting)
@@ -428,7 +431,7 @@ def part_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def part_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def part_reopen(request: UserRequest, pk: int) -> HttpResponse:
     part = _part_or_404(request, pk)
     try:
         services.part_reopen(actor=request.user, part=part)
@@ -443,7 +446,7 @@ def part_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def part_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def part_remove(request: UserRequest, pk: int) -> HttpResponse:
     part = _part_or_404(request, pk)
     decision_id = part.decision_id
     try:
@@ -456,7 +459,7 @@ def part_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def part_file(request: HttpRequest, pk: int) -> FileResponse:
+def part_file(request: UserRequest, pk: int) -> FileResponse:
     part = _part_or_404(request, pk)
     if not part.evidence_file:
         raise Http404
@@ -478,7 +481,7 @@ def part_file(request: HttpRequest, pk: int) -> FileResponse:
 STATUS_CHOICES = [("", "all"), *DecisionStatus.choices]
 
 
-def _filter_from(request: HttpRequest, school: School | None = None) -> tuple[DecisionFilter, dict[str, str]]:
+def _filter_from(request: UserRequest, school: School | None = None) -> tuple[DecisionFilter, dict[str, str]]:
     get = request.GET
     status = get.get("status") or ""
     if status not in DecisionStatus.values:
@@ -504,18 +507,14 @@ def _filter_from(request: HttpRequest, school: School | None = None) -> tuple[De
     return f, {k: v for k, v in query.items() if v}
 
 
-def _owner_label(part: DecisionOwner) -> str:
-    if part.school_id:
-        return part.school.name
-    return part.user.full_name or part.user.username
 
 
-def _decisions_page(request: HttpRequest, school: School | None = None) -> HttpResponse:
+def _decisions_page(request: UserRequest, school: School | None = None) -> HttpResponse:
     _require_view(request)
     f, query = _filter_from(request, school)
     qs = selectors.decisions_for(request.user, f)
     if request.GET.get("format") == "xlsx":
-        decisions = list(qs)
+        decisions: list[Any] = list(qs)  # annotated: parts_done, parts_total, is_overdue
         parts = selectors.parts_of([d.pk for d in decisions])
         status_names = dict(DecisionStatus.choices)
         return xlsx_response(
@@ -524,7 +523,7 @@ def _decisions_page(request: HttpRequest, school: School | None = None) -> HttpR
                      _("responsible (as in the protocol)"), _("owners"), _("parts done"), _("status"),
                      _("overdue")],
             rows=([d.meeting.title, d.meeting.held_on, d.meeting.number, d.number, d.text, d.due_on, d.owners_text,
-                   "; ".join(f"{_owner_label(p)} — {status_names[p.status]}" for p in parts[d.pk]),
+                   "; ".join(f"{p.owner_name()} — {status_names[p.status]}" for p in parts[d.pk]),
                    f"{d.parts_done}/{d.parts_total}", str(status_names[d.status]),
                    _("yes") if d.is_overdue else ""] for d in decisions))
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
@@ -539,13 +538,13 @@ def _decisions_page(request: HttpRequest, school: School | None = None) -> HttpR
 
 @login_required
 @require_GET
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: UserRequest) -> HttpResponse:
     return _decisions_page(request)
 
 
 @login_required
 @require_GET
-def school_decisions(request: HttpRequest, code: str) -> HttpResponse:
+def school_decisions(request: UserRequest, code: str) -> HttpResponse:
     _require_view(request)
     school = access.schools_for(request.user, Perm.VIEW_SUPPORT).filter(code=code).first()
     if school is None:

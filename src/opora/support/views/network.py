@@ -6,6 +6,7 @@ No VIEW_SUPPORT anywhere → 403; a school outside the user's scope → 404; a f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Municipality, School
 from opora.core.xlsx import xlsx_response
 from opora.staff.models import StaffMember
@@ -35,12 +37,12 @@ from opora.support.services import network as services
 from opora.support.suggestions import listed_school_ids, school_suggestions
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: UserRequest) -> None:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_SUPPORT):
         raise PermissionDenied
 
 
-def _school_or_404(request: HttpRequest, code: str) -> School:
+def _school_or_404(request: UserRequest, code: str) -> School:
     _require_view(request)
     school = sel.school_for(request.user, code)
     if school is None:
@@ -48,7 +50,7 @@ def _school_or_404(request: HttpRequest, code: str) -> School:
     return school
 
 
-def _errors(request: HttpRequest, error: ValidationFailed) -> None:
+def _errors(request: UserRequest, error: ValidationFailed) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -71,7 +73,7 @@ def _listed_for(user: Any) -> set[int]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     _require_view(request)
     user = request.user
     municipalities = sel.municipalities_of(user)
@@ -108,7 +110,7 @@ def _curator_form(school: School, data: Any = None) -> CuratorForm:
     return CuratorForm(data, choices=choices)
 
 
-def _school_context(request: HttpRequest, school: School, **forms: Any) -> dict[str, Any]:
+def _school_context(request: UserRequest, school: School, **forms: Any) -> dict[str, Any]:
     user = request.user
     may_manage = access.can_on_school(user, Perm.MANAGE_SUPPORT, school)
     curatorships = list(sel.curatorships_for(user, school=school))
@@ -143,14 +145,14 @@ def _school_context(request: HttpRequest, school: School, **forms: Any) -> dict[
 
 @login_required
 @require_GET
-def school(request: HttpRequest, code: str) -> HttpResponse:
+def school(request: UserRequest, code: str) -> HttpResponse:
     school = _school_or_404(request, code)
     return render(request, "support/network/school.html", _school_context(request, school))
 
 
 @login_required
 @require_POST
-def curator_assign(request: HttpRequest, code: str) -> HttpResponse:
+def curator_assign(request: UserRequest, code: str) -> HttpResponse:
     school = _school_or_404(request, code)
     if not access.can_on_school(request.user, Perm.MANAGE_SUPPORT, school):
         raise PermissionDenied
@@ -176,7 +178,7 @@ def curator_assign(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def partner_add(request: HttpRequest, code: str) -> HttpResponse:
+def partner_add(request: UserRequest, code: str) -> HttpResponse:
     school = _school_or_404(request, code)
     if not access.can_on_school(request.user, Perm.MANAGE_SUPPORT, school):
         raise PermissionDenied
@@ -205,7 +207,7 @@ def partner_add(request: HttpRequest, code: str) -> HttpResponse:
 # --- lists -------------------------------------------------------------------------------------------
 
 
-def _list_filters(request: HttpRequest) -> tuple[Municipality | None, str, bool]:
+def _list_filters(request: UserRequest) -> tuple[Municipality | None, str, bool]:
     municipalities = sel.municipalities_of(request.user)
     code = request.GET.get("municipality", "")
     municipality = municipalities.filter(code=code).first() if code else None
@@ -215,7 +217,7 @@ def _list_filters(request: HttpRequest) -> tuple[Municipality | None, str, bool]
 
 @login_required
 @require_GET
-def curatorships(request: HttpRequest) -> HttpResponse:
+def curatorships(request: UserRequest) -> HttpResponse:
     _require_view(request)
     municipality, code, current_only = _list_filters(request)
     qs = sel.curatorships_for(request.user)
@@ -240,7 +242,7 @@ def curatorships(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def partnerships(request: HttpRequest) -> HttpResponse:
+def partnerships(request: UserRequest) -> HttpResponse:
     _require_view(request)
     municipality, code, current_only = _list_filters(request)
     qs = sel.partnerships_for(request.user)
@@ -265,7 +267,7 @@ def partnerships(request: HttpRequest) -> HttpResponse:
 # --- mentoring -----------------------------------------------------------------------------------------
 
 
-def _mentoring_form(request: HttpRequest, school: School, data: Any = None) -> MentoringForm:
+def _mentoring_form(request: UserRequest, school: School, data: Any = None) -> MentoringForm:
     staff = list(sel.mentoring_staff_choices(request.user))
     mentees = [(m.pk, m.full_name) for m in staff if m.school_id == school.pk]
     mentors = [(m.pk, f"{m.full_name} — {m.school.name}") for m in staff]
@@ -274,7 +276,7 @@ def _mentoring_form(request: HttpRequest, school: School, data: Any = None) -> M
     return MentoringForm(data, mentees=mentees, mentors=mentors, partnerships=partnerships)
 
 
-def _mentoring_context(request: HttpRequest, school: School, form: MentoringForm | None = None) -> dict[str, Any]:
+def _mentoring_context(request: UserRequest, school: School, form: MentoringForm | None = None) -> dict[str, Any]:
     names = sel.may_see_names(request.user, school)
     pairs = list(sel.mentoring_for_school(school)) if names else []
     today = timezone.localdate()
@@ -288,7 +290,7 @@ def _mentoring_context(request: HttpRequest, school: School, form: MentoringForm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentoring(request: HttpRequest, code: str) -> HttpResponse:
+def mentoring(request: UserRequest, code: str) -> HttpResponse:
     school = _school_or_404(request, code)
     if request.method == "GET":
         context = _mentoring_context(request, school)
@@ -331,25 +333,34 @@ def mentoring(request: HttpRequest, code: str) -> HttpResponse:
 # --- edit and end ----------------------------------------------------------------------------------------
 
 
-def _record(request: HttpRequest, kind: str, pk: int) -> tuple[Any, School]:
+def _record(request: UserRequest, kind: str, pk: int) -> tuple[Any, School]:
+    """The curatorship, partnership or mentoring pair the user sees, and its school (404 if none)."""
     _require_view(request)
     user = request.user
     if kind == "curatorship":
-        record = sel.curatorships_for(user).filter(pk=pk).first()
-        return record, (record.school if record else None)  # type: ignore[return-value]
+        curatorship = sel.curatorships_for(user).filter(pk=pk).first()
+        if curatorship is None:
+            raise Http404
+        return curatorship, curatorship.school
     if kind == "partnership":
-        record = Partnership.objects.select_related("school__municipality", "partner").filter(
+        partnership = Partnership.objects.select_related("school__municipality", "partner").filter(
             pk=pk, school__in=sel.support_schools(user)).first()
-        return record, (record.school if record else None)  # type: ignore[return-value]
-    record = (Mentoring.objects.select_related("mentee__school__municipality", "mentor__school")
-              .filter(pk=pk, mentee__school__in=access.staff_schools_for(user, Perm.VIEW_STAFF)).first())
-    return record, (record.mentee.school if record else None)  # type: ignore[return-value]
+        if partnership is None:
+            raise Http404
+        return partnership, partnership.school
+    mentoring = (Mentoring.objects.select_related("mentee__school__municipality", "mentor__school")
+                 .filter(pk=pk, mentee__school__in=access.staff_schools_for(user, Perm.VIEW_STAFF)).first())
+    if mentoring is None:
+        raise Http404
+    return mentoring, mentoring.mentee.school
 
 
-_UPDATE = {"curatorship": services.curatorship_update, "partnership": services.partnership_update,
-           "mentoring": services.mentoring_update}
-_END = {"curatorship": services.curatorship_end, "partnership": services.partnership_end,
-        "mentoring": services.mentoring_end}
+_UPDATE: dict[str, Callable[..., object]] = {
+    "curatorship": services.curatorship_update, "partnership": services.partnership_update,
+    "mentoring": services.mentoring_update}
+_END: dict[str, Callable[..., object]] = {
+    "curatorship": services.curatorship_end, "partnership": services.partnership_end,
+    "mentoring": services.mentoring_end}
 
 
 def _after(kind: str, school: School) -> str:
@@ -368,10 +379,8 @@ def _title(kind: str, record: Any) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def edit(request: UserRequest, kind: str, pk: int) -> HttpResponse:
     record, school = _record(request, kind, pk)
-    if record is None:
-        raise Http404
     if request.method == "POST":
         form = EditForm(request.POST)
         if form.is_valid():
@@ -396,15 +405,13 @@ def edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def end(request: UserRequest, kind: str, pk: int) -> HttpResponse:
     record, school = _record(request, kind, pk)
-    if record is None:
-        raise Http404
     form = EndForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(_after(kind, school))
     try:
         _END[kind](actor=request.user, **{kind: record}, ends_on=form.cleaned_data["ends_on"])

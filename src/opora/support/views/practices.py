@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import HtmxRequest, UserRequest, signed_in
 from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.plans.services.attachments import KINDS
@@ -35,7 +36,7 @@ WORK_LIMIT = 50
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest, base: QuerySet[Practice]) -> tuple[SearchForm, search.PracticeFilters]:
+def _filters(request: HtmxRequest, base: QuerySet[Practice]) -> tuple[SearchForm, search.PracticeFilters]:
     municipalities = [(m.code, m.name) for m in search.municipalities_with(base)]
     form = SearchForm(request.GET or None, municipalities=municipalities)
     filters = search.PracticeFilters()
@@ -50,7 +51,7 @@ def _labels() -> dict[str, dict[str, str]]:
     return {"subjects": dict(subject_choices()), "factors": factor_names()}
 
 
-def _list_context(request: HttpRequest, base: QuerySet[Practice], *, public: bool) -> dict[str, Any]:
+def _list_context(request: HtmxRequest, base: QuerySet[Practice], *, public: bool) -> dict[str, Any]:
     form, filters = _filters(request, base)
     found = search.search(base, filters).select_related("school__municipality")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -64,9 +65,10 @@ def _list_context(request: HttpRequest, base: QuerySet[Practice], *, public: boo
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(anyone: HtmxRequest) -> HttpResponse:
     """The bank: published practices with search and filters; the user's work and reviews on top."""
-    if not request.user.is_authenticated:
+    request = signed_in(anyone)
+    if request is None:
         return redirect("practices:public")
     base = search.practices_for(request.user).filter(state=PracticeState.PUBLISHED)
     context = _list_context(request, base, public=False)
@@ -82,14 +84,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def public_list(request: HttpRequest) -> HttpResponse:
+def public_list(request: HtmxRequest) -> HttpResponse:
     context = _list_context(request, search.public_practices(), public=True)
     if request.htmx and request.htmx.target == "practice-table":
         return render(request, "support/practices/_table.html", context)
     return render(request, "support/practices/public_list.html", context)
 
 
-def _export(request: HttpRequest, base: QuerySet[Practice], *, public: bool) -> HttpResponse:
+def _export(request: HtmxRequest, base: QuerySet[Practice], *, public: bool) -> HttpResponse:
     _form, filters = _filters(request, base)
     rows = search.search(base, filters).select_related("school__municipality")
     labels = _labels()
@@ -111,19 +113,19 @@ def _export(request: HttpRequest, base: QuerySet[Practice], *, public: bool) -> 
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: UserRequest) -> HttpResponse:
     return _export(request, search.practices_for(request.user).filter(state=PracticeState.PUBLISHED), public=False)
 
 
 @require_GET
-def public_export(request: HttpRequest) -> HttpResponse:
+def public_export(request: HtmxRequest) -> HttpResponse:
     return _export(request, search.public_practices(), public=True)
 
 
 # --- one practice -----------------------------------------------------------------------------
 
 
-def _practice_or_404(request: HttpRequest, pk: int) -> Practice:
+def _practice_or_404(request: UserRequest, pk: int) -> Practice:
     practice = search.practice_get(request.user, pk)
     if practice is None:
         raise Http404
@@ -131,7 +133,7 @@ def _practice_or_404(request: HttpRequest, pk: int) -> Practice:
 
 
 @require_GET
-def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def public_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     practice = search.public_practices().select_related("school__municipality").filter(pk=pk).first()
     if practice is None:
         raise Http404
@@ -140,14 +142,15 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
+def detail(anyone: HtmxRequest, pk: int) -> HttpResponse:
+    request = signed_in(anyone)
+    if request is None:
         return redirect("practices:public_detail", pk=pk)
     practice = _practice_or_404(request, pk)
     return _detail(request, practice)
 
 
-def _detail(request: HttpRequest, practice: Practice, *, review_form: ReviewForm | None = None,
+def _detail(request: UserRequest, practice: Practice, *, review_form: ReviewForm | None = None,
             file_errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     writer = service.may_write(user, practice.school)
@@ -164,7 +167,7 @@ def _detail(request: HttpRequest, practice: Practice, *, review_form: ReviewForm
     }, status=status)
 
 
-def _save_form(request: HttpRequest, practice: Practice | None) -> HttpResponse:
+def _save_form(request: UserRequest, practice: Practice | None) -> HttpResponse:
     schools = service.writable_schools(request.user)
     if practice is not None:
         schools = [practice.school]
@@ -201,13 +204,13 @@ def _save_form(request: HttpRequest, practice: Practice | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: UserRequest) -> HttpResponse:
     return _save_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     if not service.may_write(request.user, practice.school):
         raise PermissionDenied
@@ -227,7 +230,7 @@ MOVE_DONE = {
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: UserRequest, pk: int, action: str) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     if action not in service.MOVES:
         raise Http404
@@ -248,7 +251,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_public(request: HttpRequest, pk: int) -> HttpResponse:
+def set_public(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     wanted = request.POST.get("is_public") == "1"
     try:
@@ -264,7 +267,7 @@ def set_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     try:
         service.practice_delete(actor=request.user, practice=practice)
@@ -283,7 +286,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def file_upload(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     if not service.may_write(request.user, practice.school):
         raise PermissionDenied
@@ -302,7 +305,7 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
+def file_download(request: HtmxRequest, pk: int) -> FileResponse:
     """A file of a practice the caller may open (a public practice's files without login)."""
     item = search.file_get(request.user, pk)
     if item is None:
@@ -321,7 +324,7 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def file_delete(request: UserRequest, pk: int) -> HttpResponse:
     item = search.file_get(request.user, pk)
     if item is None:
         raise Http404

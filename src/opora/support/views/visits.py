@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Municipality, School, User
 from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
@@ -34,12 +35,12 @@ from opora.support.models import FollowUp, Visit, VisitKind
 from opora.support.services import visits as services
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: UserRequest) -> None:
     if not access.has_perm_anywhere(request.user, Perm.VIEW_SUPPORT):
         raise PermissionDenied
 
 
-def _visit_or_404(request: HttpRequest, pk: int) -> Visit:
+def _visit_or_404(request: UserRequest, pk: int) -> Visit:
     _require_view(request)
     visit = selectors.visit_get(request.user, pk)
     if visit is None:
@@ -47,7 +48,7 @@ def _visit_or_404(request: HttpRequest, pk: int) -> Visit:
     return visit
 
 
-def _filters(request: HttpRequest) -> tuple[selectors.VisitFilters, dict[str, str]]:
+def _filters(request: UserRequest) -> tuple[selectors.VisitFilters, dict[str, str]]:
     form = VisitFilterForm(request.GET)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     filters = selectors.VisitFilters(municipality=data.get("municipality") or "", school=data.get("school") or "",
@@ -77,7 +78,7 @@ def _export(visits: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def visit_list(request: HttpRequest) -> HttpResponse:
+def visit_list(request: UserRequest) -> HttpResponse:
     _require_view(request)
     filters, chosen = _filters(request)
     visits = selectors.visits_for(request.user, filters)
@@ -97,11 +98,11 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "can_record": access.has_perm_anywhere(request.user, Perm.RECORD_VISITS)})
 
 
-def _form_page(request: HttpRequest, form: VisitForm, visit: Visit | None) -> HttpResponse:
+def _form_page(request: UserRequest, form: VisitForm, visit: Visit | None) -> HttpResponse:
     return render(request, "support/visits/form.html", {"form": form, "visit": visit})
 
 
-def _save(request: HttpRequest, form: VisitForm, visit: Visit | None) -> HttpResponse | None:
+def _save(request: UserRequest, form: VisitForm, visit: Visit | None) -> HttpResponse | None:
     """Call the service with the form's data; None when the form is to be shown again."""
     if not form.is_valid():
         return None
@@ -123,7 +124,7 @@ def _save(request: HttpRequest, form: VisitForm, visit: Visit | None) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest) -> HttpResponse:
+def visit_new(request: UserRequest) -> HttpResponse:
     _require_view(request)
     if not access.has_perm_anywhere(request.user, Perm.RECORD_VISITS):
         raise PermissionDenied
@@ -145,7 +146,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: UserRequest, pk: int) -> HttpResponse:
     visit = _visit_or_404(request, pk)
     if not selectors.may_record(request.user, visit.school):
         raise PermissionDenied
@@ -171,7 +172,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_delete(request: UserRequest, pk: int) -> HttpResponse:
     visit = _visit_or_404(request, pk)
     try:
         services.visit_delete(actor=request.user, visit=visit)
@@ -185,7 +186,7 @@ def visit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("visits:home")
 
 
-def _detail(request: HttpRequest, visit: Visit, follow_up_form: FollowUpForm | None = None,
+def _detail(request: UserRequest, visit: Visit, follow_up_form: FollowUpForm | None = None,
             status: int = 200) -> HttpResponse:
     roadmaps: dict[int, Any] = {}
     follow_ups = []
@@ -202,13 +203,13 @@ def _detail(request: HttpRequest, visit: Visit, follow_up_form: FollowUpForm | N
 
 @login_required
 @require_GET
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: UserRequest, pk: int) -> HttpResponse:
     return _detail(request, _visit_or_404(request, pk))
 
 
 @login_required
 @require_POST
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: UserRequest, pk: int) -> HttpResponse:
     visit = _visit_or_404(request, pk)
     if not selectors.may_record(request.user, visit.school):
         raise PermissionDenied
@@ -225,7 +226,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, visit, form, status=400)
 
 
-def _follow_up_or_404(request: HttpRequest, pk: int) -> FollowUp:
+def _follow_up_or_404(request: UserRequest, pk: int) -> FollowUp:
     _require_view(request)
     follow_up = (FollowUp.objects.select_related("visit__school__municipality")
                  .filter(pk=pk, visit__school__in=access.schools_for(request.user, Perm.VIEW_SUPPORT)).first())
@@ -236,7 +237,7 @@ def _follow_up_or_404(request: HttpRequest, pk: int) -> FollowUp:
 
 @login_required
 @require_POST
-def follow_up_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_delete(request: UserRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_or_404(request, pk)
     try:
         services.follow_up_delete(actor=request.user, follow_up=follow_up)
@@ -252,7 +253,7 @@ def follow_up_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_to_roadmap(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_to_roadmap(request: UserRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_or_404(request, pk)
     try:
         services.follow_up_to_roadmap(actor=request.user, follow_up=follow_up)
@@ -268,7 +269,7 @@ def follow_up_to_roadmap(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def school_visits(request: HttpRequest, code: str) -> HttpResponse:
+def school_visits(request: UserRequest, code: str) -> HttpResponse:
     """The school's visits with their recommendations (linked from the school's support card)."""
     _require_view(request)
     school = School.objects.select_related("municipality").filter(code=code).first()
