@@ -83,51 +83,54 @@ def error_response(
 
 
 def install(api: NinjaAPI) -> None:
-    """Replace ninja's default exception handlers on `api` with the Opora shape."""
+    """Replace ninja's default exception handlers on `api` with the Opora shape.
 
-    def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    Handlers take `exc: Any`: ninja's stubs type each handler by its own exception class.
+    """
+
+    def not_authenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=401, code="not_authenticated",
             detail=_("Sign in or send a valid personal API token (Authorization: Bearer …)."),
         )
 
-    def invalid_token(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def invalid_token(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=401, code="not_authenticated",
             detail=_("The API token is invalid or has been revoked."),
         )
 
-    def csrf_failed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def csrf_failed(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=403, code="forbidden",
             detail=_("CSRF check failed. Reload the page or use a personal API token."),
         )
 
-    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=403, code="forbidden",
             detail=_("You do not have permission to do this."),
         )
 
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=404, code="not_found",
             detail=_("Not found, or you do not have access to it."),
         )
 
-    def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def invalid_request(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=422, code="validation_error",
             detail=_("The request has invalid parameters."), errors=_field_errors(exc.errors),
         )
 
-    def rule_broken(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    def rule_broken(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=422, code="validation_error", detail=" ".join(exc.messages),
             errors=[{"field": "", "loc": [], "message": m, "type": "rule"} for m in exc.messages],
         )
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         by_status = {401: not_authenticated, 403: forbidden, 404: not_found}
         if exc.status_code in by_status:
             return by_status[exc.status_code](request, exc)
@@ -147,12 +150,12 @@ def install(api: NinjaAPI) -> None:
             detail=_("The request cannot be processed."),
         )
 
-    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(
             api, request, status=413, code="too_large", detail=_("The request is too large."),
         )
 
-    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
         # The traceback goes to the log, never to the caller.
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return error_response(

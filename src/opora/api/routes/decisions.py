@@ -90,10 +90,12 @@ def decisions_list(request: HttpRequest, params: Query[DecisionQuery]) -> Any:
         "protocol_number": d.meeting.number,
         "municipality_code": d.meeting.municipality.code if d.meeting.municipality else None,
         "number": d.number, "text": d.text, "due_on": d.due_on, "owners_text": d.owners_text, "status": d.status,
-        "overdue": bool(d.is_overdue), "parts_total": d.parts_total, "parts_done": d.parts_done,
-        "parts": [{"school_code": p.school.code if p.school_id else None,
-                   "school_name": p.school.name if p.school_id else None,
-                   "user_id": p.user_id, "user_name": (p.user.full_name or p.user.username) if p.user_id else None,
+        # is_overdue, parts_total and parts_done are annotated by decisions_for.
+        "overdue": bool(d.is_overdue), "parts_total": d.parts_total,  # type: ignore[attr-defined]
+        "parts_done": d.parts_done,  # type: ignore[attr-defined]
+        "parts": [{"school_code": p.school.code if p.school else None,
+                   "school_name": p.school.name if p.school else None,
+                   "user_id": p.user_id, "user_name": (p.user.full_name or p.user.username) if p.user else None,
                    "status": p.status, "closed_at": p.closed_at,
                    "has_evidence": bool(p.evidence or p.evidence_file)} for p in parts[d.pk]],
     } for d in decisions]

@@ -76,7 +76,8 @@ class PracticePage(Schema):
 
 
 def _visible(request: HttpRequest) -> Any:
-    user = request.auth if getattr(request, "auth", None) is not True else None
+    auth = getattr(request, "auth", None)  # set by ninja's authentication
+    user = auth if auth is not True else None
     if user is None:
         return search.public_practices()
     return search.practices_for(user).filter(state=PracticeState.PUBLISHED)

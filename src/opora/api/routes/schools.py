@@ -81,7 +81,7 @@ def municipality_list(request: HttpRequest) -> list[dict[str, object]]:
             "name": m.name,
             "region": m.region.code,
             "region_name": m.region.name,
-            "school_count": m.school_count,
+            "school_count": m.school_count,  # type: ignore[attr-defined]  # annotated by municipality_list
         }
         for m in selectors.municipality_list(caller(request))
     ]

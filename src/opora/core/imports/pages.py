@@ -35,8 +35,9 @@ class ImportKind:
     workbook: Callable[[], bytes]
     one_sheet: bool = True  # reads one sheet, which the user may name (the scales import reads them all)
 
-    def form(self, *args: Any) -> UploadForm:
-        return (SheetUploadForm if self.one_sheet else UploadForm)(*args, prefix=self.kind)
+    def form(self, data: Any = None, files: Any = None) -> UploadForm:
+        form_class = SheetUploadForm if self.one_sheet else UploadForm
+        return form_class(data, files, prefix=self.kind)
 
 
 def import_sections(kinds: Sequence[ImportKind], forms: dict[str, UploadForm] | None = None) -> list[dict[str, Any]]:
@@ -51,7 +52,7 @@ def recent_imports(request: HttpRequest, kinds: Sequence[ImportKind]) -> QuerySe
     """The user's own recent import jobs of these kinds (the superuser's too: only their own)."""
     jobs = jobs_for_user(request.user).filter(kind__in=[f"import_{k.kind}" for k in kinds])
     if access.is_superuser(request.user):
-        jobs = jobs.filter(created_by=request.user)
+        jobs = jobs.filter(created_by_id=request.user.pk)
     return jobs[:10]
 
 

@@ -225,8 +225,8 @@ def _attach_schools(actor: User, rows: list[_Row], columns: ColumnMap, errors: E
     schools: dict[str, School] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        for school in School.objects.filter(code__in=chunk).select_related("municipality"):
-            schools[school.code] = school
+        for known in School.objects.filter(code__in=chunk).select_related("municipality"):
+            schools[known.code] = known
     allowed: dict[int, bool] = {}
     for r in rows:
         school = schools.get(r.code)

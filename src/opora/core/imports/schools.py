@@ -337,8 +337,8 @@ def _existing(
     found: dict[str, School] = {}
     codes = [r.code for r in rows]
     for chunk in _chunks(codes):
-        for school in School.objects.filter(code__in=chunk).select_related("municipality"):
-            found[school.code.lower()] = school
+        for known in School.objects.filter(code__in=chunk).select_related("municipality"):
+            found[known.code.lower()] = known
     for r in rows:
         school = found.get(r.code.lower())
         if school is not None and school.municipality_id not in scope.allowed:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from opora.core.imports.names import SETTLEMENT_NAMES, TYPE_NAMES, accepted
@@ -116,7 +117,8 @@ def _passports() -> list[ColumnHelp]:
             values = _("да / нет (also 1/0, true/false)")
         else:
             values = _("a whole number ≥ 0")
-        label = str(SocialPassport._meta.get_field(name).verbose_name)
+        field = SocialPassport._meta.get_field(name)
+        label = str(getattr(field, "verbose_name", name))  # a concrete field: always has one
         columns.append(
             ColumnHelp(
                 INDICATOR_ALIASES[name][0], name, False, label, values, _PASSPORT_EXAMPLE[name]
@@ -145,6 +147,7 @@ def columns_workbook(columns: list[ColumnHelp]) -> bytes:
         cell.font = Font(bold=True)
     for letter_cells in data.iter_cols(min_row=1, max_row=1):
         cell = letter_cells[0]
+        assert isinstance(cell, Cell)  # the header row of a new sheet has no merged cells
         data.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 2)
     reference = workbook.create_sheet(_("Columns"))
     reference.append(
