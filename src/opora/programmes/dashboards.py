@@ -230,8 +230,8 @@ def list_movement(user: UserLike, territory: Territory, year: int) -> ListSectio
     if year in runs:
         for row in RunSchool.objects.filter(run_id=runs[year], school__in=schools).values(
                 "school_id", "resilient", "low_results", "decline_risk", "objectivity_signs"):
-            for name in flags:
-                if row[name]:
+            for name, value in row.items():
+                if name in flags and value:
                     flags[name].append(row["school_id"])
     section.ids.update({k: sorted(v) for k, v in flags.items()})
     return section
@@ -381,7 +381,7 @@ def support_activity(user: UserLike, territory: Territory, year: int, today: dat
                          .values_list("school_id", flat=True))
     attending = set(attended_rows)
     section.visits = len(visits)
-    kinds = defaultdict(int)
+    kinds: defaultdict[str, int] = defaultdict(int)
     for _school, kind in visits:
         kinds[kind] += 1
     section.visits_by_kind = [(str(label), kinds[value]) for value, label in VisitKind.choices if kinds[value]]

@@ -103,8 +103,8 @@ def school_panel(user: UserLike, school: School, year: int, today: date) -> Scho
                                            document__kind=DocumentKind.ROADMAP, due_on__isnull=False)
                     .exclude(status__in=CLOSED).select_related("document").order_by("due_on", "pk"))
         listed = list(measures.filter(due_on__lte=today + timedelta(days=SOON_DAYS)))
-        panel.overdue_measures = [m for m in listed if m.due_on < today]
-        panel.soon_measures = [m for m in listed if m.due_on >= today]
+        panel.overdue_measures = [m for m in listed if m.due_on is not None and m.due_on < today]
+        panel.soon_measures = [m for m in listed if m.due_on is not None and m.due_on >= today]
     if access.can_on_school(user, Perm.VIEW_SUPPORT, school):
         panel.support_visible = True
         panel.curators = list(Curatorship.objects.filter(_overlapping(year), school=school)

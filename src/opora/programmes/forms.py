@@ -14,8 +14,6 @@ from opora.core.years import FIRST_YEAR, LAST_YEAR
 from opora.programmes.catalogue import CATALOGUE, DEFAULT_CODES
 from opora.programmes.models import ProgrammeKpi
 
-YEAR_FIELD = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
-
 
 class SchoolsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -34,8 +32,8 @@ class ProgrammeForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64,
                            help_text=_("Latin letters, digits and hyphens, e.g. m1-shnor-2025."))
     title = forms.CharField(label=_("Title"), max_length=500)
-    start_year = forms.IntegerField(label=_("First year"), **YEAR_FIELD)
-    end_year = forms.IntegerField(label=_("Last year"), **YEAR_FIELD)
+    start_year = forms.IntegerField(label=_("First year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     tasks = forms.CharField(label=_("Tasks"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     schools = SchoolsField(label=_("Schools"), queryset=School.objects.none(), required=False,

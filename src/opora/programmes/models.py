@@ -34,7 +34,8 @@ class Programme(models.Model):
     tasks = models.TextField(pgettext_lazy("programme", "tasks"), blank=True)
     # The programme, its goals, indicators and schools may be shown on the public pages.
     is_public = models.BooleanField(pgettext_lazy("programme", "public"), default=False)
-    schools = models.ManyToManyField(School, through="ProgrammeSchool", related_name="programmes",
+    schools: models.ManyToManyField[School, ProgrammeSchool] = models.ManyToManyField(
+        School, through="ProgrammeSchool", related_name="programmes",
                                      verbose_name=_("schools"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -141,6 +141,8 @@ def documents_on_time(schools: list[School], year: int, today: date) -> list[Con
     for school_id, kind, approved_at in Document.objects.filter(
             school__in=schools, year=year, kind__in=PLANNING_KINDS, state=DocState.APPROVED,
             approved_at__isnull=False).values_list("school_id", "kind", "approved_at"):
+        if approved_at is None:  # excluded by the filter; said for the type checker
+            continue
         day = approved_at.date()
         key = (school_id, kind)
         approved[key] = max(approved.get(key, day), day)  # several anti-risk-like rows: the latest

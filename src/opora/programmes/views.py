@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.http import UserRequest
 from opora.core.models import Municipality, Region
 from opora.core.xlsx import xlsx_response
 from opora.programmes import services
@@ -92,18 +93,19 @@ def _territories(request: HttpRequest) -> tuple[list[Region], list[Municipality]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_new(request: HttpRequest) -> HttpResponse:
+def programme_new(request: UserRequest) -> HttpResponse:
     regions, municipalities = _territories(request)
     if not regions and not municipalities:
         raise PermissionDenied
     schools = (access.schools_for(request.user, Perm.MANAGE_PROGRAMMES).select_related("municipality")
                .order_by("municipality__name", "name"))
-    options = {"territories": territory_choices(regions, municipalities), "schools": schools}
+    territories = territory_choices(regions, municipalities)
     if request.method != "POST":
         year = timezone.localdate().year
-        form = ProgrammeForm(initial={"start_year": year, "end_year": year + 2}, **options)
+        form = ProgrammeForm(initial={"start_year": year, "end_year": year + 2}, territories=territories,
+                             schools=schools)
         return render(request, "programmes/form.html", {"form": form})
-    form = ProgrammeForm(request.POST, **options)
+    form = ProgrammeForm(request.POST, territories=territories, schools=schools)
     if form.is_valid():
         data = form.cleaned_data
         kind, _sep, pk = data["territory"].partition(":")
@@ -164,7 +166,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def figures_refresh_view(request: HttpRequest, code: str) -> HttpResponse:
+def figures_refresh_view(request: UserRequest, code: str) -> HttpResponse:
     """Recompute the programme's indicators now, in the background (whoever manages the programme)."""
     from opora.jobs.services import job_create, job_enqueue
     from opora.programmes.tasks import refresh_figures_task
@@ -214,7 +216,7 @@ def kpi_detail(request: HttpRequest, code: str, kpi_code: str, year: int) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets_edit(request: HttpRequest, code: str) -> HttpResponse:
+def targets_edit(request: UserRequest, code: str) -> HttpResponse:
     programme = _programme_or_404(request, code)
     if not _can_manage(request, programme):
         raise PermissionDenied
@@ -238,7 +240,7 @@ def targets_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
+def programme_edit(request: UserRequest, code: str) -> HttpResponse:
     programme = _programme_or_404(request, code)
     if not _can_manage(request, programme):
         raise PermissionDenied

@@ -265,6 +265,7 @@ def _territory_link(user: Any, school: Any) -> str | None:
 def _school_xlsx(panel: SchoolPanel, table: str) -> HttpResponse:
     today = timezone.localdate()
     name = f"school-{panel.school.code}-{panel.year}-{table}.xlsx"
+    rows: list[list[Any]]
     if table == "results":
         rows = [[r.procedure, r.subject, r.grade, y, i.participants, round(i.fail_share * 100, 1),
                  round(i.high_share * 100, 1), _pct(i.mean_mark)]
@@ -278,13 +279,14 @@ def _school_xlsx(panel: SchoolPanel, table: str) -> HttpResponse:
         headers = [_("Risk factor"), _("Computed level"), _("Verified level"), _("Selected to work on")]
         return xlsx_response(filename=name, title=_("Risk profile"), headers=headers, rows=rows)
     if table == "documents" and panel.plans_visible:
-        rows: list[list[Any]] = []
+        rows = []
         if panel.board_row is not None:
             for cell in panel.board_row.cells:
                 rows.append([dash.stage_label(cell.kind), state_label(cell.state), cell.due_on or "",
                              _("yes") if cell.overdue else ""])
         for m in [*panel.overdue_measures, *panel.soon_measures]:
-            rows.append([m.title, str(m.get_status_display()), m.due_on, _("yes") if m.due_on < today else ""])
+            late = m.due_on is not None and m.due_on < today
+            rows.append([m.title, str(m.get_status_display()), m.due_on, _("yes") if late else ""])
         headers = [_("Document or measure"), _("State"), _("Deadline"), _("Overdue")]
         return xlsx_response(filename=name, title=_("Documents"), headers=headers, rows=rows)
     if table == "support" and panel.support_visible:

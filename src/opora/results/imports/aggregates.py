@@ -105,12 +105,12 @@ def aggregates_import(
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path, sheet) as sheet:
-            tasks = staging.task_columns(sheet.header, pct=True)
-            columns = map_columns(sheet, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(sheet.header)))
+        with open_sheet(path, sheet) as table:
+            tasks = staging.task_columns(table.header, pct=True)
+            columns = map_columns(table, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(table.header)))
             context = _Context.load(actor)
             seen: dict[tuple[int, int, int, int, int], int] = {}
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
+            for done, (number, cells) in enumerate(table.rows, start=1):
                 parsed = _parse(number, cells, columns, errors, context)
                 if parsed is not None:
                     first = seen.setdefault(parsed.cell, number)
@@ -121,7 +121,7 @@ def aggregates_import(
                     else:
                         rows.append(parsed)
                 if progress is not None and done % 500 == 0:
-                    progress(done, sheet.total_rows)
+                    progress(done, table.total_rows)
     except FileRejected as exc:
         return rejected(exc.errors)
     if not rows and not errors:
@@ -165,13 +165,16 @@ class _Context:
 def _whole(reader: _Cells, key: str, low: int, high: int, message: str) -> int | None:
     raw = reader.raw(key)
     if not cell_text(raw):
-        return reader.fail(key, _("The value is required."))
+        reader.fail(key, _("The value is required."))
+        return None
     try:
         value = cell_count(raw)
     except CellError as exc:
-        return reader.fail(key, str(exc))
+        reader.fail(key, str(exc))
+        return None
     if not low <= value <= high:
-        return reader.fail(key, message)
+        reader.fail(key, message)
+        return None
     return value
 
 
@@ -194,11 +197,14 @@ class _Cells:
     def count(self, key: str, *, required: bool) -> int | None:
         raw = self.raw(key)
         if not cell_text(raw):
-            return self.fail(key, _("The value is required.")) if required else None
+            if required:
+                self.fail(key, _("The value is required."))
+            return None
         try:
             return cell_count(raw)
         except CellError as exc:
-            return self.fail(key, str(exc))
+            self.fail(key, str(exc))
+            return None
 
     def percent(self, key: str) -> float | None:
         raw = self.raw(key)
@@ -208,10 +214,11 @@ class _Cells:
         try:
             value = cell_decimal(text[:-1] if text.endswith("%") else raw)
         except CellError as exc:
-            return self.fail(key, str(exc))
+            self.fail(key, str(exc))
+            return None
         if not 0 <= value <= 100:
-            return self.fail(key, _("A percentage must be between 0 and 100, found %(value)s.")
-                             % {"value": text})
+            self.fail(key, _("A percentage must be between 0 and 100, found %(value)s.") % {"value": text})
+            return None
         return float(value)
 
 
@@ -264,6 +271,7 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
         count = context.task_counts.get((procedure.pk, year, subject.pk, grade))
         beyond = [n for n in tasks if count is not None and n > count]
         for n in beyond:
+            assert count is not None  # `beyond` is empty without a count
             reader.fail(f"task_{n}_pct", ngettext("The work has only %(count)d task.",
                                                   "The work has only %(count)d tasks.", count)
                         % {"count": count})
@@ -305,7 +313,7 @@ def _check_scores(reader: _Cells, scores: list[int], participants: int, counts: 
                     % {"total": sum(scores), "count": participants})
         return
     edges = [None if scale is None else getattr(scale, f"mark{m}_from") for m in (3, 4, 5)]
-    if any(e is None for e in edges) or scale.procedure.score_kind != ScoreKind.MARK:
+    if scale is None or any(e is None for e in edges) or scale.procedure.score_kind != ScoreKind.MARK:
         return
     bounds = [0, *edges, len(scores)]
     for mark, low, high in zip((2, 3, 4, 5), bounds[:-1], bounds[1:], strict=True):
@@ -329,10 +337,12 @@ def _distribution_sd(scores: list[int], max_score: int) -> float | None:
 def _lookup(reader: _Cells, key: str, find: Any, unknown: str) -> Any:
     text = cell_text(reader.raw(key))
     if not text:
-        return reader.fail(key, _("The value is required."))
+        reader.fail(key, _("The value is required."))
+        return None
     found = find(text)
     if found is None:
-        return reader.fail(key, unknown % {"value": text, "known": staging.known_procedures_text()})
+        reader.fail(key, unknown % {"value": text, "known": staging.known_procedures_text()})
+        return None
     return found
 
 
@@ -344,7 +354,7 @@ def _check_pupil_cells(rows: list[_Row], columns: ColumnMap, errors: ErrorList) 
             year__in={r.year for r in rows},
         ).values_list("school_id", "procedure_id", "year", "subject_id", "grade")
     )
-    stored: set[tuple[str, str, int, str, int]] = set()
+    stored: set[tuple[str, int, str, str, int]] = set()  # procedure, year, school, subject, grade
     for code, year in {(r.procedure.code, r.year) for r in rows}:
         schools = sorted({r.school.code for r in rows if r.procedure.code == code and r.year == year})
         stored.update((code, year, s, subj, g) for s, subj, g in works_present(code, year, schools))

@@ -241,16 +241,16 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, sheet: Sheet, source: CsvSource, 
             con.register("_numbers", pa.table({"row": numbers}))
             con.execute("CREATE TABLE _numbered AS SELECT n.row, c.* FROM _csv c POSITIONAL JOIN _numbers n")
             con.unregister("_numbers")
-            source = f'(SELECT * FROM _numbered WHERE "row" > {sheet.header_row})'
+            rows_sql = f'(SELECT * FROM _numbered WHERE "row" > {sheet.header_row})'
         else:
-            source = f'(SELECT rowid + 1 AS "row", * FROM _csv WHERE rowid + 1 > {sheet.header_row})'
+            rows_sql = f'(SELECT rowid + 1 AS "row", * FROM _csv WHERE rowid + 1 > {sheet.header_row})'
         spaces_only = scan.spaces_only
         if spaces_only and scan.quoted:  # a line end inside quotes is whitespace too
             breaks = " OR ".join(f"regexp_matches({n}, '[\\r\\n]')" for n in names)
             spaces_only = not con.execute(f"SELECT bool_or({breaks}) FROM _csv").fetchall()[0][0]
-        if not _first_refusal(con, source, names, width, sheet.header, nul=False, spaces_only=spaces_only):
+        if not _first_refusal(con, rows_sql, names, width, sheet.header, nul=False, spaces_only=spaces_only):
             return None
-        return _create_raw(con, source, names, columns, table, spaces_only=spaces_only)
+        return _create_raw(con, rows_sql, names, columns, table, spaces_only=spaces_only)
     finally:
         con.execute("DROP TABLE IF EXISTS _numbered")
         con.execute("DROP TABLE IF EXISTS _csv")
@@ -293,7 +293,7 @@ def _any_text(value: CellValue) -> str | None:
         # Excel's TRUE is no score or code: keep it recognisable so the number check refuses it.
         return "TRUE" if value else "FALSE"
     if value is None or type(value) is str:
-        return value  # type: ignore[return-value]
+        return value
     return cell_text(value)
 
 

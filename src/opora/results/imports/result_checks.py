@@ -178,16 +178,20 @@ def check(con: duckdb.DuckDBPyConnection, errors: ErrorList, columns: ColumnMap,
            task_keys: list[str]) -> None:
     label = columns.label
 
+    def _too_long(limit: int) -> Callable[[tuple[Any, ...]], str]:
+        return lambda row: _("The value is too long (at most %(max)d characters).") % {"max": limit}
+
+    def _required(row: tuple[Any, ...]) -> str:
+        return _("The value is required.")
+
     def add(sql: str, key: str, message: Callable[[tuple[Any, ...]], str]) -> None:
         staging.report(con, errors, sql, label.get(key, key), message)
 
     for key in REQUIRED:
-        add(f'SELECT "row" FROM raw WHERE "{key}" IS NULL', key, lambda r: _("The value is required."))
+        add(f'SELECT "row" FROM raw WHERE "{key}" IS NULL', key, _required)
     for key, limit in TEXT_MAX.items():
         if columns.has(key):
-            add(f'SELECT "row" FROM raw WHERE length("{key}") > {limit}', key,
-                lambda r, limit=limit: _("The value is too long (at most %(max)d characters).")
-                % {"max": limit})
+            add(f'SELECT "row" FROM raw WHERE length("{key}") > {limit}', key, _too_long(limit))
     for key in ("year", "grade", "primary_score", "mark", "test_score", "journal_mark", *task_keys):
         if not columns.has(key):
             continue

@@ -71,10 +71,10 @@ def results_import(
     errors = ErrorList()
     with staging.staging_connection() as con:
         try:
-            with open_sheet(path, sheet) as sheet:
-                tasks = staging.task_columns(sheet.header)
-                columns = map_columns(sheet, (*result_checks.RESULT_COLUMNS, *tasks))
-                rows = reading.stage_sheet(con, sheet, columns, progress=_half(progress))
+            with open_sheet(path, sheet) as table:
+                tasks = staging.task_columns(table.header)
+                columns = map_columns(table, (*result_checks.RESULT_COLUMNS, *tasks))
+                rows = reading.stage_sheet(con, table, columns, progress=_half(progress))
         except FileRejected as exc:
             return rejected(exc.errors)
         if rows == 0:

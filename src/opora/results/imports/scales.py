@@ -10,7 +10,7 @@ reference lists) are skipped and named in the summary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,7 +164,7 @@ def _later_sheet(workbook: Any, index: int) -> Iterator[Sheet | None]:
     yield Sheet(header, header_row, max(0, worksheet.height - 1), _data_rows(numbered, header))
 
 
-def _sheets(path: Path) -> Iterator[tuple[str, Sheet | None, str]]:
+def _sheets(path: Path) -> Generator[tuple[str, Sheet | None, str], None, None]:
     """(sheet name, sheet or None if empty, prefix for column names in errors) for each sheet.
 
     The first sheet (or the CSV file) is read by the shared reader, which also rejects files

@@ -200,7 +200,7 @@ def mark_for(scale: Scale, primary_score: float) -> int | None:
 
 def test_score_for(scale: Scale, primary_score: float) -> int | None:
     """The test score of a primary score by the scale's table (a fraction rounds down)."""
-    return reference.test_score_for(scale, int(primary_score))  # type: ignore[arg-type]
+    return reference.test_score_for(scale, int(primary_score))
 
 
 test_score_for.__test__ = False  # type: ignore[attr-defined]

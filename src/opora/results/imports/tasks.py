@@ -94,13 +94,13 @@ def tasks_import(*, actor: User, path: Path, progress: Progress | None = None,
     works: dict[WorkKey, _WorkTasks] = {}
     rows = 0
     try:
-        with open_sheet(path, sheet) as sheet:
-            columns = map_columns(sheet, TASK_COLUMNS)
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
+        with open_sheet(path, sheet) as table:
+            columns = map_columns(table, TASK_COLUMNS)
+            for done, (number, cells) in enumerate(table.rows, start=1):
                 rows += 1
                 _read(RowReader(number, cells, columns, errors), procedures, subjects, works)
                 if progress is not None and done % 200 == 0:
-                    progress(done, sheet.total_rows)
+                    progress(done, table.total_rows)
     except FileRejected as exc:
         return rejected(exc.errors)
     if not works and not errors:

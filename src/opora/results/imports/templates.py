@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -104,6 +105,7 @@ def _data_sheet(sheet: Worksheet, columns: list[ColumnHelp], rows: Sequence[Sequ
         sheet.append(list(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        assert isinstance(cell, Cell)  # the header row of a new sheet has no merged cells
         sheet.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 2)
 
 
