@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.test import Client
+
+from opora.core.models import User
 from opora.identification.models import ListEntry, RuleSet, Run, RunSchool, RunStatus, YearList
 from opora.programmes.models import Programme
 from opora.programmes.services import programme_create
@@ -57,3 +60,10 @@ def known_programme(cast: Cast) -> Programme:
     open_plan = DevelopmentPlan.objects.create(staff=s1_teachers[1], year=2026)
     PlanItem.objects.create(plan=open_plan, kind="course", title="КПК")
     return programme
+
+
+def signed_client(username: str) -> Client:
+    """A test client signed in as the cast member `username`."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client

@@ -20,16 +20,10 @@ from opora.programmes.figures import FIGURES_JOB
 from opora.programmes.models import KpiFigure
 from opora.support.models import Partnership
 from tests.conftest import Cast
-from tests.programmes.builders import known_programme
+from tests.programmes.builders import known_programme, signed_client
 
 pytestmark = pytest.mark.django_db
 TODAY = "2026-06-15 12:00"
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def _partnership_2026(client: Client) -> str:
@@ -46,7 +40,7 @@ def test_the_page_shows_stored_figures_with_their_time_until_recomputed(
     cast: Cast, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     programme = known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     assert _partnership_2026(client) == "33.3%"  # 1 of 3 schools has a partner school in 2026
     assert KpiFigure.objects.filter(kpi__programme=programme, year=2026).count() == programme.kpis.count()
     html = client.get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
@@ -67,10 +61,10 @@ def test_the_page_shows_stored_figures_with_their_time_until_recomputed(
 @time_machine.travel(TODAY, tick=False)
 def test_only_who_manages_the_programme_may_recompute(cast: Cast) -> None:
     known_programme(cast)
-    response = _client("sam").post(reverse("programmes:refresh", args=["r10-shnor"]))
+    response = signed_client("sam").post(reverse("programmes:refresh", args=["r10-shnor"]))
     assert response.status_code in (403, 404)
     assert not Job.objects.filter(kind=FIGURES_JOB).exists()
-    viewer = _client("vera").get(reverse("programmes:detail", args=["r10-shnor"]))
+    viewer = signed_client("vera").get(reverse("programmes:detail", args=["r10-shnor"]))
     assert viewer.status_code == 200 and "Показатели рассчитаны" in viewer.content.decode()
     assert 'id="figures-refresh"' not in viewer.content.decode()
 
@@ -80,7 +74,7 @@ def test_a_change_of_the_list_recomputes_the_regions_programmes_in_the_backgroun
     cast: Cast, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     assert _partnership_2026(client) == "33.3%"
     Partnership.objects.create(school=cast.s3, partner=cast.s1, starts_on=date(2026, 3, 1))
     with django_capture_on_commit_callbacks(execute=True):

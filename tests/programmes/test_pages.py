@@ -8,24 +8,16 @@ import re
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from opora.core.models import User
 from opora.programmes.models import KpiTarget, Programme
 from tests.conftest import Cast
-from tests.programmes.builders import known_programme, year_list
+from tests.programmes.builders import known_programme, signed_client, year_list
 
 pytestmark = pytest.mark.django_db
 
 TODAY = "2026-06-15 12:00"
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def _cell(html: str, kpi: str, year: int) -> str:
@@ -45,7 +37,7 @@ def _sheet(response) -> list[tuple]:  # type: ignore[no-untyped-def]
 @time_machine.travel(TODAY, tick=False)
 def test_the_programme_page_shows_plan_against_fact_for_every_year(cast: Cast) -> None:
     known_programme(cast)
-    html = _client("alice").get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
+    html = signed_client("alice").get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
     dynamics_2026 = _cell(html, "positive_dynamics", 2026)
     assert 'data-status="not_achieved"' in dynamics_2026
     assert ">50%<" in dynamics_2026 and "70%" in dynamics_2026
@@ -61,7 +53,7 @@ def test_the_programme_page_shows_plan_against_fact_for_every_year(cast: Cast) -
 @time_machine.travel("2028-02-01 12:00", tick=False)
 def test_a_year_without_data_says_so_and_is_never_zero(cast: Cast) -> None:
     known_programme(cast)
-    html = _client("alice").get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
+    html = signed_client("alice").get(reverse("programmes:detail", args=["r10-shnor"])).content.decode()
     cell = _cell(html, "list_exit", 2027)  # no approved list for 2027
     assert 'data-status="no_data"' in cell
     assert ">0%<" not in cell
@@ -70,7 +62,7 @@ def test_a_year_without_data_says_so_and_is_never_zero(cast: Cast) -> None:
 @time_machine.travel(TODAY, tick=False)
 def test_the_drill_down_lists_the_schools_counted_hit_and_missing_with_the_reason(cast: Cast) -> None:
     known_programme(cast)
-    response = _client("alice").get(reverse("programmes:kpi", args=["r10-shnor", "positive_dynamics", 2026]))
+    response = signed_client("alice").get(reverse("programmes:kpi", args=["r10-shnor", "positive_dynamics", 2026]))
     html = response.content.decode()
     assert f'data-school="{cast.s1.code}" data-state="hit"' in html
     assert f'data-school="{cast.s2.code}" data-state="counted"' in html
@@ -83,7 +75,7 @@ def test_the_drill_down_lists_the_schools_counted_hit_and_missing_with_the_reaso
 @time_machine.travel(TODAY, tick=False)
 def test_a_municipal_coordinator_sees_the_regional_programme_but_names_only_own_schools(cast: Cast) -> None:
     known_programme(cast)
-    client = _client("maria")  # M1: s1, s2; s3 is in M2
+    client = signed_client("maria")  # M1: s1, s2; s3 is in M2
     html = client.get(reverse("programmes:kpi", args=["r10-shnor", "teachers_diagnosed", 2026])).content.decode()
     assert cast.s1.name in html and cast.s2.name in html
     assert cast.s3.name not in html
@@ -97,7 +89,7 @@ def test_a_municipal_coordinator_sees_the_regional_programme_but_names_only_own_
 @time_machine.travel(TODAY, tick=False)
 def test_a_curator_sees_only_the_curated_school_by_name(cast: Cast) -> None:
     known_programme(cast)
-    rows = _sheet(_client("kate").get(reverse("programmes:kpi", args=["r10-shnor", "network_partnership", 2026]),
+    rows = _sheet(signed_client("kate").get(reverse("programmes:kpi", args=["r10-shnor", "network_partnership", 2026]),
                                       {"format": "xlsx"}))
     codes = [r[1] for r in rows[1:] if r[1]]
     assert codes == [cast.s1.code]
@@ -107,7 +99,7 @@ def test_a_curator_sees_only_the_curated_school_by_name(cast: Cast) -> None:
 def test_people_outside_the_territory_get_404(cast: Cast) -> None:
     known_programme(cast)
     for username in ("zoe", "nobody"):
-        client = _client(username)
+        client = signed_client(username)
         assert client.get(reverse("programmes:detail", args=["r10-shnor"])).status_code == 404
         assert client.get(reverse("programmes:kpi", args=["r10-shnor", "list_exit", 2026])).status_code == 404
         assert client.get(reverse("programmes:targets", args=["r10-shnor"])).status_code == 404
@@ -117,7 +109,7 @@ def test_people_outside_the_territory_get_404(cast: Cast) -> None:
 def test_the_list_shows_only_visible_programmes_and_exports_them(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     known_programme(cast)
     Programme.objects.create(region=cast.r20, code="r20-prog", title="Южная программа", start_year=2025, end_year=2026)
-    client = _client("alice")
+    client = signed_client("alice")
     with django_assert_max_num_queries(12):
         html = client.get(reverse("programmes:home")).content.decode()
     assert "Программа поддержки ШНОР" in html and "Южная программа" not in html
@@ -129,7 +121,7 @@ def test_the_list_shows_only_visible_programmes_and_exports_them(cast: Cast, dja
 @time_machine.travel(TODAY, tick=False)
 def test_the_kpi_table_exports_every_indicator_and_year(cast: Cast) -> None:
     known_programme(cast)
-    rows = _sheet(_client("rita").get(reverse("programmes:detail", args=["r10-shnor"]), {"format": "xlsx"}))
+    rows = _sheet(signed_client("rita").get(reverse("programmes:detail", args=["r10-shnor"]), {"format": "xlsx"}))
     assert len(rows) == 1 + 6 * 3
     dynamics = rows[1:4]  # the first indicator of the programme, its three years
     assert [r[1] for r in dynamics] == [2025, 2026, 2027]
@@ -144,7 +136,7 @@ def _kpi_cells(html: str) -> list[str]:
 
 def test_the_page_queries_do_not_grow_with_schools(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     with django_assert_max_num_queries(90):  # the first view computes the figures once and stores them
         first = client.get(reverse("programmes:detail", args=["r10-shnor"]))
     with django_assert_max_num_queries(25):  # later views read the stored figures
@@ -156,7 +148,7 @@ def test_the_page_queries_do_not_grow_with_schools(cast: Cast, django_assert_max
 @time_machine.travel(TODAY, tick=False)
 def test_the_coordinator_sets_targets_and_an_empty_field_removes_one(cast: Cast) -> None:
     programme = known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     kpi = programme.kpis.get(code="list_exit")
     dynamics = programme.kpis.get(code="positive_dynamics")
     assert client.get(reverse("programmes:targets", args=["r10-shnor"])).status_code == 200
@@ -173,7 +165,7 @@ def test_the_coordinator_sets_targets_and_an_empty_field_removes_one(cast: Cast)
 def test_a_target_over_100_keeps_what_was_typed_and_saves_nothing(cast: Cast) -> None:
     programme = known_programme(cast)
     kpi = programme.kpis.get(code="list_exit")
-    response = _client("alice").post(reverse("programmes:targets", args=["r10-shnor"]),
+    response = signed_client("alice").post(reverse("programmes:targets", args=["r10-shnor"]),
                                      {f"t_{kpi.pk}_2026": "150"})
     assert response.status_code == 200
     assert 'value="150"' in response.content.decode()
@@ -184,17 +176,17 @@ def test_a_target_over_100_keeps_what_was_typed_and_saves_nothing(cast: Cast) ->
 def test_who_may_not_manage_cannot_edit_targets_or_create(cast: Cast) -> None:
     known_programme(cast)
     for username in ("maria", "sam", "kate", "olga"):  # maria manages M1 only; this is a regional programme
-        client = _client(username)
+        client = signed_client(username)
         assert client.get(reverse("programmes:targets", args=["r10-shnor"])).status_code == 403
         assert client.get(reverse("programmes:edit", args=["r10-shnor"])).status_code == 403
     for username in ("sam", "kate", "olga", "nobody", "tom"):
-        assert _client(username).get(reverse("programmes:new")).status_code == 403
+        assert signed_client(username).get(reverse("programmes:new")).status_code == 403
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_municipal_coordinator_creates_a_programme_over_the_first_years_list(cast: Cast) -> None:
     year_list(cast, 2025, cast.s1, cast.s2, cast.s3)
-    client = _client("maria")
+    client = signed_client("maria")
     page = client.get(reverse("programmes:new")).content.decode()
     assert f'value="municipality:{cast.m1.pk}"' in page and f'value="municipality:{cast.m2.pk}"' not in page
     assert f'value="region:{cast.r10.pk}"' not in page
@@ -213,7 +205,7 @@ def test_a_municipal_coordinator_creates_a_programme_over_the_first_years_list(c
 
 def test_a_bad_programme_keeps_the_input_and_says_what_is_wrong(cast: Cast) -> None:
     known_programme(cast)
-    client = _client("maria")
+    client = signed_client("maria")
     response = client.post(reverse("programmes:new"), {
         "territory": f"municipality:{cast.m1.pk}", "code": "r10-shnor", "title": "Вторая программа",
         "start_year": "2026", "end_year": "2026", "kpis": ["list_exit"]})
@@ -230,7 +222,7 @@ def test_a_bad_programme_keeps_the_input_and_says_what_is_wrong(cast: Cast) -> N
 
 def test_the_admin_publishes_the_programme(cast: Cast) -> None:
     programme = known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     response = client.post(reverse("programmes:edit", args=["r10-shnor"]),
                            {"title": "Программа поддержки ШНОР 2025–2027", "goals": "Цель", "tasks": "Задачи",
                             "is_public": "on", "kpis": [k.code for k in programme.kpis.all()]})
@@ -242,7 +234,7 @@ def test_the_admin_publishes_the_programme(cast: Cast) -> None:
 @time_machine.travel(TODAY, tick=False)
 def test_indicators_are_added_and_removed_after_creation(cast: Cast) -> None:
     programme = known_programme(cast)
-    client = _client("alice")
+    client = signed_client("alice")
     before = [k.code for k in programme.kpis.all()]
     assert "list_exit" in before and "measures_on_time" not in before and "methodological_coverage" in before
     programme.kpis.filter(code="methodological_coverage").delete()
