@@ -328,3 +328,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ColumnMapping(models.Model):
+    """How the files of one source map to an import's columns, saved so the next file of the
+    same shape loads without asking (`core.imports.mapping`). Shared by everyone who may run
+    that import: a mapping describes a file's shape, not anyone's data."""
+
+    kind = models.CharField(_("import"), max_length=32)  # "schools", "results" …
+    name = models.CharField(_("name"), max_length=100)
+    layout = models.JSONField(_("mapping"))  # tabular.Layout.as_dict()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="column_mapping_unique_name")]
+        ordering = ["kind", "-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,8 @@ from django_tasks import task
 
 from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome, passports_import, schools_import
-from opora.core.imports.tabular import Progress
+from opora.core.imports.mapping_store import import_mapped
+from opora.core.imports.tabular import Layout, Progress
 from opora.core.models import User
 from opora.core.signals import figures_inputs_changed
 from opora.jobs.models import Job
@@ -44,10 +45,18 @@ def _sheet_choice(job: Job, service: ImportService) -> dict[str, str]:
     return {"sheet": sheet} if takes else {}
 
 
+def uploaded_file(job: Job) -> Path | None:
+    """The job's uploaded file if it is still there (kept after a header that did not fit)."""
+    path = _uploaded(job)
+    return path if path is not None and path.is_file() else None
+
+
 def run_import(job_id: str, service: ImportService) -> None:
-    """Run `service` on the job's file as the job's author; record the outcome; delete the file."""
+    """Run `service` on the job's file as the job's author; record the outcome; delete the file,
+    unless the header did not fit: then the file waits for the user's column mapping."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
     path = _uploaded(job)
+    keep = False
     try:
         job_started(job, message=_("Checking the file"))
         actor = job.created_by
@@ -62,7 +71,10 @@ def run_import(job_id: str, service: ImportService) -> None:
 
         report: Progress = progress
         try:
-            outcome = service(actor=actor, path=path, progress=report, **_sheet_choice(job, service))
+            outcome = import_mapped(
+                service, kind=job.kind.removeprefix("import_"), layout=Layout.from_dict(job.params.get("layout")),
+                actor=actor, path=path, progress=report, **_sheet_choice(job, service),
+            )
         except AccessDenied:
             job_failed(job, errors=[], message=_("You may not run this import."))
             return
@@ -70,17 +82,20 @@ def run_import(job_id: str, service: ImportService) -> None:
             job_succeeded(job, result=outcome.as_result(), message=_("Imported"))
             figures_inputs_changed.send(sender=Job, job_id=str(job.pk))
         else:
+            if outcome.mismatch is not None:
+                keep = True  # the column mapping page reads it and starts the next job with it
             job_failed(
                 job,
                 errors=[e.as_dict() for e in outcome.errors],
                 message=_("The file was rejected; nothing was changed."),
+                result={"mapping": True} if keep else None,
             )
     except Exception:
         logger.exception("Import job %s failed", job_id)
         job_failed(job, errors=[], message=_("The import failed because of an internal error."))
         raise
     finally:
-        if path is not None:
+        if path is not None and not keep:
             path.unlink(missing_ok=True)
 
 

@@ -58,12 +58,17 @@ def job_succeeded(job: Job, *, result: dict[str, Any], message: str = "") -> Non
     job.save(update_fields=["status", "finished_at", "result", "message", "progress_done"])
 
 
-def job_failed(job: Job, *, errors: list[dict[str, Any]], message: str) -> None:
+def job_failed(job: Job, *, errors: list[dict[str, Any]], message: str,
+               result: dict[str, Any] | None = None) -> None:
     job.status = JobStatus.FAILED
     job.finished_at = timezone.now()
     job.errors = errors
     job.message = message
-    job.save(update_fields=["status", "finished_at", "errors", "message"])
+    fields = ["status", "finished_at", "errors", "message"]
+    if result is not None:
+        job.result = result
+        fields.append("result")
+    job.save(update_fields=fields)
 
 
 def job_rerun(job: Job) -> bool:

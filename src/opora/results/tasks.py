@@ -8,6 +8,7 @@ from typing import Any
 from django_tasks import task
 
 from opora.core.imports import ImportOutcome
+from opora.core.imports.tabular import Layout
 from opora.core.tasks import run_import
 from opora.jobs.models import Job
 from opora.results.imports.aggregates import aggregates_import
@@ -16,9 +17,9 @@ from opora.results.imports.scales import scales_import
 from opora.results.imports.tasks import tasks_import
 
 
-def _results_for_job(job_id: str, **kwargs: Any) -> ImportOutcome:
+def _results_for_job(job_id: str, layout: Layout | None = None, **kwargs: Any) -> ImportOutcome:
     """The results import, with its new store files recorded against the job."""
-    return results_import(job=Job.objects.filter(pk=job_id).first(), **kwargs)
+    return results_import(job=Job.objects.filter(pk=job_id).first(), layout=layout, **kwargs)
 
 
 @task()

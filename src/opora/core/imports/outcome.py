@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from opora.core.imports.tabular import RowError
+from opora.core.imports.tabular import FileRejected, HeaderMismatch, RowError
 
 
 @dataclass
@@ -21,6 +21,8 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    # Set when the header did not fit: the file may be read again with a column mapping.
+    mismatch: HeaderMismatch | None = None
 
     @property
     def ok(self) -> bool:
@@ -63,5 +65,8 @@ def ignored_note(headers: list[str]) -> list[str]:
     return [_("columns skipped: %(names)s") % {"names": ", ".join(f"«{h}»" for h in headers)}]
 
 
-def rejected(errors: list[RowError]) -> ImportOutcome:
+def rejected(errors: list[RowError] | FileRejected) -> ImportOutcome:
+    if isinstance(errors, FileRejected):
+        return ImportOutcome(errors=errors.errors,
+                             mismatch=errors if isinstance(errors, HeaderMismatch) else None)
     return ImportOutcome(errors=errors)

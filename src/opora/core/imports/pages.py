@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from opora.core import access
+from opora.core.imports.mapping import Field
+from opora.core.imports.tabular import Column, Layout
 from opora.core.imports.templates import ColumnHelp
 from opora.core.imports.upload import SheetUploadForm, UploadForm, upload_save
 from opora.jobs.models import Job
@@ -34,10 +37,30 @@ class ImportKind:
     columns: Callable[[], list[ColumnHelp]]
     workbook: Callable[[], bytes]
     one_sheet: bool = True  # reads one sheet, which the user may name (the scales import reads them all)
+    known: Callable[[], Sequence[Column]] | None = None  # the importer's columns: a file may be mapped
+    tasks: str = ""  # the key of numbered columns, e.g. "task_{n}", when the import has them
+
+    def __post_init__(self) -> None:
+        if self.known is not None:
+            MAPPABLE[self.kind] = self
+
+    def fields(self) -> list[Field]:
+        """What a column of a file may be mapped to, in the order of the column reference."""
+        known = {c.key: c for c in (self.known() if self.known else ())}
+        shown = [h for h in self.columns() if h.key in known]
+        fields = [Field(h.key, h.header, h.required, known[h.key].aliases) for h in shown]
+        listed = {f.key for f in fields}
+        fields += [Field(c.key, c.key, c.required, c.aliases) for c in known.values() if c.key not in listed]
+        return fields
+
 
     def form(self, data: Any = None, files: Any = None) -> UploadForm:
         form_class = SheetUploadForm if self.one_sheet else UploadForm
         return form_class(data, files, prefix=self.kind)
+
+
+# The imports a column mapping may be made for, by kind (filled as their pages declare them).
+MAPPABLE: dict[str, ImportKind] = {}
 
 
 def import_sections(kinds: Sequence[ImportKind], forms: dict[str, UploadForm] | None = None) -> list[dict[str, Any]]:
@@ -70,6 +93,19 @@ def import_upload(request: HttpRequest, kind: ImportKind) -> HttpResponse | Uplo
     )
     job_enqueue(job, kind.task)
     return redirect("jobs:detail", job_id=job.pk)
+
+
+def import_remapped(user: Any, job: Job, kind: ImportKind, path: Path, layout: Layout) -> Job:
+    """Start the import again on the job's kept file, read with the user's column mapping."""
+    filename = (job.params or {}).get("filename", path.name)
+    again = job_create(
+        kind=job.kind, title=str(kind.job_title) % {"file": filename}, user=user,
+        params={"path": str(path), "filename": filename, "sheet": layout.sheet, "layout": layout.as_dict()},
+    )
+    job.result = {**(job.result or {}), "mapping": False, "mapped_to": str(again.pk)}
+    job.save(update_fields=["result"])
+    job_enqueue(again, kind.task)
+    return again
 
 
 def template_response(kind: ImportKind) -> HttpResponse:

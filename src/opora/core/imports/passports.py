@@ -20,6 +20,7 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -84,7 +85,8 @@ class _Row:
 
 
 def passports_import(
-    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None,
+    layout: Layout | None = None,
 ) -> ImportOutcome:
     """Validate the whole file, then create or update passports per (school, year) at once.
 
@@ -96,8 +98,8 @@ def passports_import(
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path, sheet) as opened:
-            columns = map_columns(opened, PASSPORT_COLUMNS)
+        with open_sheet(path, sheet, layout=layout, known=PASSPORT_COLUMNS) as opened:
+            columns = map_columns(opened, PASSPORT_COLUMNS, layout)
             if not any(columns.has(name) for name in INDICATOR_FIELDS):
                 raise FileRejected(
                     [
@@ -129,7 +131,7 @@ def passports_import(
                 if progress is not None and done % 200 == 0:
                     progress(done, opened.total_rows)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)
     if not rows and not errors:
         return rejected([RowError(None, "", _("The file has a header but no rows of data."))])
     percent = _percent_columns(rows, columns)

@@ -23,6 +23,7 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     Sheet,
@@ -126,7 +127,8 @@ class _Scope:
 
 
 def schools_import(
-    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None,
+    layout: Layout | None = None,
 ) -> ImportOutcome:
     """Validate the whole file, then create or update schools in one transaction.
 
@@ -136,8 +138,8 @@ def schools_import(
         raise AccessDenied
     errors = ErrorList()
     try:
-        with open_sheet(path, sheet) as opened:
-            columns = map_columns(opened, SCHOOL_COLUMNS)
+        with open_sheet(path, sheet, layout=layout, known=SCHOOL_COLUMNS) as opened:
+            columns = map_columns(opened, SCHOOL_COLUMNS, layout)
             scope = _Scope.of(actor, opened, columns)
             rows: list[_Row] = []
             seen: dict[str, int] = {}
@@ -157,7 +159,7 @@ def schools_import(
                 if progress is not None and done % 200 == 0:
                     progress(done, opened.total_rows)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)
     if not rows and not errors:
         return rejected([RowError(None, "", _("The file has a header but no rows of data."))])
     existing = _existing(rows, columns, scope, errors)

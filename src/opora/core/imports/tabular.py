@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 CellValue = str | int | float | bool | datetime.date | datetime.time | datetime.timedelta | None
+NumberedRow = tuple[int, list[CellValue]]  # (row number as Excel shows it, cells)
 Progress = Callable[[int, int], None]  # (rows processed, rows in the file, approximately)
 
 ALLOWED_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv")
@@ -128,16 +130,67 @@ def _is_blank(cells: Sequence[CellValue]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _header_cells(cells: Sequence[CellValue]) -> list[str]:
+    header = ["" if c is None else str(c).strip() for c in cells]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
 def _split_header(
     numbered: Iterator[tuple[int, list[CellValue]]],
 ) -> tuple[int, list[str]]:
     for number, cells in numbered:
         if not _is_blank(cells):
-            header = ["" if c is None else str(c).strip() for c in cells]
-            while header and not header[-1]:
-                header.pop()
-            return number, header
+            return number, _header_cells(cells)
     raise _reject(_("The file is empty."))
+
+
+HEADER_SEARCH_ROWS = 20  # a title, a date and notes above the header fit in this many rows
+
+
+def likely_header(rows: Sequence[tuple[int, Sequence[CellValue]]], known: frozenset[str]) -> int:
+    """Which of the first non-blank rows is the header: the one naming the most known columns;
+    failing that, the first of the widest rows (a title or a date above the header is narrower)."""
+    scores = [sum(isinstance(c, str) and normalise(c) in known for c in cells) for _n, cells in rows]
+    if scores and max(scores) > 0:
+        return max(range(len(rows)), key=lambda i: (scores[i], -i))
+    widths = [sum(not _is_blank([c]) for c in cells) for _n, cells in rows]
+    return widths.index(max(widths)) if widths else 0
+
+
+def _find_header(
+    numbered: Iterator[tuple[int, list[CellValue]]],
+    header_row: int | None,
+    known: frozenset[str],
+) -> tuple[int, list[str], Iterator[tuple[int, list[CellValue]]]]:
+    """The header row and the data rows after it.
+
+    `header_row` (a saved mapping, the user's choice) is taken as given. Otherwise, among the
+    first non-blank rows, the one with the most cells naming a `known` column is the header,
+    so a title or a date above it is skipped; with no known names, the first non-blank row.
+    """
+    if header_row is not None:
+        for number, cells in numbered:
+            if number == header_row:
+                return number, _header_cells(cells), numbered
+            if number > header_row:
+                break
+        raise _reject(_("The file has no row %(row)d to take as the header.") % {"row": header_row})
+    if not known:
+        number, header = _split_header(numbered)
+        return number, header, numbered
+    seen: list[tuple[int, list[CellValue]]] = []
+    for number, cells in numbered:
+        if not _is_blank(cells):
+            seen.append((number, cells))
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+    if not seen:
+        raise _reject(_("The file is empty."))
+    best = likely_header(seen, known)
+    number, cells = seen[best]
+    return number, _header_cells(cells), itertools.chain(seen[best + 1:], numbered)
 
 
 def _extra_column(position: int) -> str:
@@ -185,12 +238,24 @@ def _reject_at(row: int, column: str, message: str) -> FileRejected:
 
 
 @contextmanager
-def open_sheet(path: Path, sheet: str | int | None = None) -> Iterator[Sheet]:
+def open_sheet(
+    path: Path,
+    sheet: str | int | None = None,
+    *,
+    layout: Layout | None = None,
+    known: Sequence[Column] = (),
+) -> Iterator[Sheet]:
     """Open an .xlsx or .csv file for reading; raise FileRejected if unreadable.
 
     `sheet` names the workbook's sheet (or gives its index); without it the first sheet is read,
-    or the only sheet with data when the first is empty. A CSV file ignores it.
+    or the only sheet with data when the first is empty. A CSV file ignores it. A `layout` (a
+    saved column mapping) names the sheet and the header row; otherwise the header is the row
+    naming the most `known` columns among the first rows (title rows above it are skipped).
     """
+    if layout is not None and layout.sheet:
+        sheet = layout.sheet
+    header_row = layout.header_row if layout is not None else None
+    names = frozenset(normalise(n) for c in known for n in c.names())
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise _reject(
@@ -202,10 +267,10 @@ def open_sheet(path: Path, sheet: str | int | None = None) -> Iterator[Sheet]:
     if path.stat().st_size == 0:
         raise _reject(_("The file is empty."))
     if suffix == ".xlsx":
-        with _open_xlsx(path, sheet) as opened:
+        with _open_xlsx(path, sheet, header_row, names) as opened:
             yield opened
     else:
-        with _open_csv(path) as opened:
+        with _open_csv(path, header_row, names) as opened:
             yield opened
 
 
@@ -281,7 +346,10 @@ def _pick_sheet(workbook: Any, wanted: str | int | None) -> Any:
 
 
 @contextmanager
-def _open_xlsx(path: Path, wanted: str | int | None = None) -> Iterator[Sheet]:
+def _open_xlsx(
+    path: Path, wanted: str | int | None = None, header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+) -> Iterator[Sheet]:
     check_zip_size(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -298,9 +366,9 @@ def _open_xlsx(path: Path, wanted: str | int | None = None) -> Iterator[Sheet]:
             raise _reject(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
         # iter_rows starts at the sheet's first row, so index + 1 is the row number Excel shows.
         numbered = ((i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows()))
-        header_row, header = _split_header(numbered)
+        header_row, header, rest = _find_header(numbered, header_row, known)
         total = max(0, worksheet.height - 1)
-        yield Sheet(header, header_row, total, _data_rows(numbered, header), worksheet.name,
+        yield Sheet(header, header_row, total, _data_rows(rest, header), worksheet.name,
                     workbook_sheet=worksheet)
     finally:
         workbook.close()
@@ -386,19 +454,48 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
-@contextmanager
-def _open_csv(path: Path) -> Iterator[Sheet]:
+def csv_dialect(path: Path) -> tuple[str, str]:
+    """The CSV file's encoding and delimiter; FileRejected when it is empty or unreadable."""
     encoding = detect_encoding(path)
     with path.open("r", encoding=encoding, errors="replace", newline="") as f:
-        first = ""
-        for line in f:
-            if line.strip():
-                first = line
-                break
-        if not first:
-            raise _reject(_("The file is empty."))
-        f.seek(0)
-        delimiter = detect_delimiter(first)
+        lines = list(itertools.islice((line for line in f if line.strip()), HEADER_SEARCH_ROWS))
+    if not lines:
+        raise _reject(_("The file is empty."))
+    # The header, not a title above it, shows the delimiter: the line that has most of one.
+    delimiter = max((detect_delimiter(line) for line in lines),
+                    key=lambda d: max(line.count(d) for line in lines))
+    return encoding, delimiter
+
+
+@contextmanager
+def raw_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[str, list[str], Iterator[NumberedRow]]]:
+    """Every row as read, numbered as Excel shows it: (sheet, the workbook's sheets, rows)."""
+    suffix = path.suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES or not path.is_file() or path.stat().st_size == 0:
+        with open_sheet(path):  # raises the reader's own reason
+            pass
+    if suffix == ".xlsx":
+        check_zip_size(path)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises several unrelated types for damaged files
+            raise _reject(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+        try:
+            worksheet = _pick_sheet(workbook, sheet)
+            yield (worksheet.name, list(workbook.sheet_names),
+                   ((i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows())))
+        finally:
+            workbook.close()
+        return
+    encoding, delimiter = csv_dialect(path)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as f:
+        yield "", [], ((i + 1, list(row)) for i, row in enumerate(csv.reader(f, delimiter=delimiter)))
+
+
+@contextmanager
+def _open_csv(path: Path, header_row: int | None = None, known: frozenset[str] = frozenset()) -> Iterator[Sheet]:
+    encoding, delimiter = csv_dialect(path)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
 
         def numbered() -> Iterator[tuple[int, list[CellValue]]]:
@@ -410,8 +507,7 @@ def _open_csv(path: Path) -> Iterator[Sheet]:
                     _("The CSV file is damaged near row %(row)d.") % {"row": reader.line_num}
                 ) from exc
 
-        rows = numbered()
-        header_row, header = _split_header(rows)
+        header_row, header, rows = _find_header(numbered(), header_row, known)
         total = max(0, _count_lines(path) - header_row)
         yield Sheet(header, header_row, total, _data_rows(rows, header),
                     csv=CsvSource(path, encoding, delimiter))
@@ -438,6 +534,43 @@ class Column:
         return (self.key, *self.aliases)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a file keeps its data, as a user mapped it: the sheet, the header row and, for each
+    header as written (normalised), the column key it means ("" for a column to skip)."""
+
+    sheet: str = ""
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "header_row": self.header_row, "columns": self.columns}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Layout | None:
+        if not data:
+            return None
+        row = data.get("header_row")
+        return cls(str(data.get("sheet") or ""), int(row) if row else None,
+                   {normalise(str(k)): str(v) for k, v in (data.get("columns") or {}).items()})
+
+
+def header_name(header: Sequence[str], position: int) -> str:
+    """What a mapping calls the header cell at `position`: its text, or «column N» when blank."""
+    written = header[position] if position < len(header) else ""
+    return normalise(written) if written else f"#{position + 1}"
+
+
+class HeaderMismatch(FileRejected):
+    """Required columns are missing from the header or repeated: a column mapping may fix it."""
+
+    def __init__(self, errors: list[RowError], sheet: Sheet) -> None:
+        super().__init__(errors)
+        self.sheet_name = sheet.name
+        self.header_row = sheet.header_row
+        self.header = list(sheet.header)
+
+
 @dataclass
 class ColumnMap:
     index: dict[str, int]  # key → position in the row
@@ -454,20 +587,32 @@ class ColumnMap:
         return cells[pos]
 
 
-def map_columns(sheet: Sheet, columns: Sequence[Column]) -> ColumnMap:
-    """Match the header against known columns; raise FileRejected on missing or repeated ones."""
+def map_columns(sheet: Sheet, columns: Sequence[Column], layout: Layout | None = None) -> ColumnMap:
+    """Match the header against known columns; raise FileRejected on repeated ones and
+    HeaderMismatch on missing ones. A `layout`'s mapping decides for the headers it names."""
     by_name: dict[str, str] = {}
     for column in columns:
         for name in column.names():
             by_name[normalise(name)] = column.key
+    keys = {c.key for c in columns}
+    mapped = {name: key for name, key in (layout.columns if layout else {}).items() if not key or key in keys}
     errors = ErrorList()
     index: dict[str, int] = {}
     label: dict[str, str] = {}
     ignored: list[str] = []
-    for pos, written in enumerate(sheet.header):
-        if not written:
+    width = max(len(sheet.header), max((int(n[1:]) for n in mapped if n[:1] == "#" and n[1:].isdigit()),
+                                       default=0))
+    for pos in range(width):
+        name = header_name(sheet.header, pos)
+        written = sheet.header[pos] if pos < len(sheet.header) and sheet.header[pos] else _extra_column(pos)
+        if name in mapped:
+            key = mapped[name] or None
+            if key is None:
+                continue
+        elif pos >= len(sheet.header) or not sheet.header[pos]:
             continue
-        key = by_name.get(normalise(written))
+        else:
+            key = by_name.get(name)
         if key is None:
             ignored.append(written)
         elif key in index:
@@ -489,5 +634,5 @@ def map_columns(sheet: Sheet, columns: Sequence[Column]) -> ColumnMap:
                 % {"names": ", ".join(column.names())},
             )
     if errors:
-        raise FileRejected(errors.final())
+        raise HeaderMismatch(errors.final(), sheet)
     return ColumnMap(index, label, ignored)

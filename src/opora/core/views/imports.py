@@ -21,6 +21,8 @@ from opora.core.imports.pages import (
     recent_imports,
     template_response,
 )
+from opora.core.imports.passports import PASSPORT_COLUMNS
+from opora.core.imports.schools import SCHOOL_COLUMNS
 from opora.core.imports.upload import UploadForm
 from opora.core.tasks import import_passports_task, import_schools_task
 
@@ -30,6 +32,7 @@ KINDS = {
         task=import_schools_task, action="import_schools", template_url="import_template",
         columns=partial(templates.column_help, "schools"),
         workbook=partial(templates.template_workbook, "schools"),
+        known=lambda: SCHOOL_COLUMNS,
     ),
     "passports": ImportKind(
         kind="passports", heading=_("Social passports"),
@@ -37,6 +40,7 @@ KINDS = {
         action="import_passports", template_url="import_template",
         columns=partial(templates.column_help, "passports"),
         workbook=partial(templates.template_workbook, "passports"),
+        known=lambda: PASSPORT_COLUMNS,
     ),
 }
 _PERMS = {"schools": Perm.IMPORT_SCHOOLS, "passports": Perm.IMPORT_PASSPORTS}

@@ -26,6 +26,7 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -97,7 +98,8 @@ def small_group(n: int) -> str:
 
 
 def aggregates_import(
-    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None
+    *, actor: User, path: Path, progress: Progress | None = None, sheet: str | None = None,
+    layout: Layout | None = None,
 ) -> ImportOutcome:
     """Check the whole file, then replace the aggregate indicators of its cells, or change nothing."""
     if not access.has_perm_anywhere(actor, Perm.IMPORT_RESULTS):
@@ -105,9 +107,10 @@ def aggregates_import(
     errors = ErrorList()
     rows: list[_Row] = []
     try:
-        with open_sheet(path, sheet) as table:
-            tasks = staging.task_columns(table.header, pct=True)
-            columns = map_columns(table, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(table.header)))
+        with open_sheet(path, sheet, layout=layout, known=AGGREGATE_COLUMNS) as table:
+            tasks = staging.task_columns(table.header, pct=True, layout=layout)
+            columns = map_columns(table, (*AGGREGATE_COLUMNS, *tasks, *staging.score_columns(table.header, layout)),
+                                  layout)
             context = _Context.load(actor)
             seen: dict[tuple[int, int, int, int, int], int] = {}
             for done, (number, cells) in enumerate(table.rows, start=1):
@@ -123,7 +126,7 @@ def aggregates_import(
                 if progress is not None and done % 500 == 0:
                     progress(done, table.total_rows)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)
     if not rows and not errors:
         return rejected([RowError(None, "", staging.no_rows_message())])
     _check_pupil_cells(rows, columns, errors)

@@ -22,6 +22,7 @@ from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
 from opora.core.imports.tabular import (
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -60,6 +61,7 @@ def results_import(
     progress: Progress | None = None,
     job: Job | None = None,
     sheet: str | None = None,
+    layout: Layout | None = None,
 ) -> ImportOutcome:
     """Check the whole file, then store it as the current results of its works, or change nothing.
 
@@ -71,12 +73,12 @@ def results_import(
     errors = ErrorList()
     with staging.staging_connection() as con:
         try:
-            with open_sheet(path, sheet) as table:
-                tasks = staging.task_columns(table.header)
-                columns = map_columns(table, (*result_checks.RESULT_COLUMNS, *tasks))
+            with open_sheet(path, sheet, layout=layout, known=result_checks.RESULT_COLUMNS) as table:
+                tasks = staging.task_columns(table.header, layout=layout)
+                columns = map_columns(table, (*result_checks.RESULT_COLUMNS, *tasks), layout)
                 rows = reading.stage_sheet(con, table, columns, progress=_half(progress))
         except FileRejected as exc:
-            return rejected(exc.errors)
+            return rejected(exc)
         if rows == 0:
             return rejected([RowError(None, "", staging.no_rows_message())])
         task_keys = [c.key for c in tasks if columns.has(c.key)]

@@ -26,6 +26,7 @@ from opora.core.imports.tabular import (
     Column,
     ColumnMap,
     ErrorList,
+    Layout,
     Progress,
     Sheet,
     normalise,
@@ -44,10 +45,23 @@ NUM_MACRO = (
 )
 
 
-def task_columns(header: Sequence[str], *, pct: bool = False) -> list[Column]:
-    """Columns `task_N` (or «задание N»; `task_N_pct` when pct) found in the header, by N."""
+_MAPPED_TASK = re.compile(r"^task_(\d{1,3})$")
+_MAPPED_TASK_PCT = re.compile(r"^task_(\d{1,3})_pct$")
+_MAPPED_SCORE = re.compile(r"^score_(\d{1,3})$")
+
+
+def _mapped(layout: Layout | None, pattern: re.Pattern[str]) -> set[int]:
+    """The numbers of the dynamic columns a column mapping names (e.g. «3» → task_3)."""
+    if layout is None:
+        return set()
+    return {int(m.group(1)) for m in (pattern.match(k) for k in layout.columns.values()) if m}
+
+
+def task_columns(header: Sequence[str], *, pct: bool = False, layout: Layout | None = None) -> list[Column]:
+    """Columns `task_N` (or «задание N»; `task_N_pct` when pct) found in the header or named by
+    the layout's mapping, by N."""
     pattern = _TASK_PCT_HEADER if pct else _TASK_HEADER
-    numbers: set[int] = set()
+    numbers: set[int] = _mapped(layout, _MAPPED_TASK_PCT if pct else _MAPPED_TASK)
     for written in header:
         match = pattern.match(normalise(written))
         if match and (pct or not _TASK_PCT_HEADER.match(normalise(written))):
@@ -64,9 +78,11 @@ def task_columns(header: Sequence[str], *, pct: bool = False) -> list[Column]:
 _SCORE_HEADER = re.compile(r"^(?:score|балл|первичный балл|пб)\s*(\d{1,3})$")
 
 
-def score_columns(header: Sequence[str]) -> list[Column]:
-    """Columns `score_N` («балл N»: pupils with primary score N) found in the header, by N."""
-    numbers = sorted({int(m.group(1)) for m in (_SCORE_HEADER.match(normalise(w)) for w in header) if m})
+def score_columns(header: Sequence[str], layout: Layout | None = None) -> list[Column]:
+    """Columns `score_N` («балл N»: pupils with primary score N) found in the header or named by
+    the layout's mapping, by N."""
+    found = {int(m.group(1)) for m in (_SCORE_HEADER.match(normalise(w)) for w in header) if m}
+    numbers = sorted(found | _mapped(layout, _MAPPED_SCORE))
     return [Column(f"score_{n}", (f"балл {n}", f"первичный балл {n}")) for n in numbers]
 
 

@@ -23,6 +23,7 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -82,7 +83,7 @@ class _WorkTasks:
 
 
 def tasks_import(*, actor: User, path: Path, progress: Progress | None = None,
-                 sheet: str | None = None) -> ImportOutcome:
+                 sheet: str | None = None, layout: Layout | None = None) -> ImportOutcome:
     """Validate the whole file, then write each listed work's tasks in one transaction.
 
     Tasks equal to what is stored are skipped, so applying the same file twice changes nothing.
@@ -94,15 +95,15 @@ def tasks_import(*, actor: User, path: Path, progress: Progress | None = None,
     works: dict[WorkKey, _WorkTasks] = {}
     rows = 0
     try:
-        with open_sheet(path, sheet) as table:
-            columns = map_columns(table, TASK_COLUMNS)
+        with open_sheet(path, sheet, layout=layout, known=TASK_COLUMNS) as table:
+            columns = map_columns(table, TASK_COLUMNS, layout)
             for done, (number, cells) in enumerate(table.rows, start=1):
                 rows += 1
                 _read(RowReader(number, cells, columns, errors), procedures, subjects, works)
                 if progress is not None and done % 200 == 0:
                     progress(done, table.total_rows)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)
     if not works and not errors:
         return rejected([RowError(None, "", _("The file has a header but no rows of data."))])
     scales = _scales(works, columns, errors)

@@ -23,7 +23,10 @@ from opora.core.imports.pages import (
 )
 from opora.core.imports.upload import UploadForm
 from opora.results.imports import result_templates, templates
+from opora.results.imports.aggregates import AGGREGATE_COLUMNS
 from opora.results.imports.common import may_import_reference
+from opora.results.imports.result_checks import RESULT_COLUMNS
+from opora.results.imports.tasks import TASK_COLUMNS
 from opora.results.tasks import (
     import_aggregates_task,
     import_results_task,
@@ -31,9 +34,17 @@ from opora.results.tasks import (
     import_tasks_task,
 )
 
+_KNOWN = {
+    "results": (lambda: RESULT_COLUMNS, "task_{n}"),
+    "aggregates": (lambda: AGGREGATE_COLUMNS, "task_{n}_pct"),
+    "tasks": (lambda: TASK_COLUMNS, ""),
+}
+
 
 def _kind(kind: str, heading: object, job_title: object, task: object, module: object) -> ImportKind:
+    known, tasks = _KNOWN.get(kind, (None, ""))
     return ImportKind(
+        known=known, tasks=tasks,
         one_sheet=kind != "scales",
         kind=kind, heading=heading, job_title=job_title, task=task, action=f"import_{kind}",
         template_url="results_template",

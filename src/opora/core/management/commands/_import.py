@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import AccessDenied
 from opora.core.imports import ImportOutcome
+from opora.core.imports.mapping_store import import_mapped, mapping_get, mappings_for
+from opora.core.imports.tabular import Layout
 from opora.core.models import User
 from opora.core.signals import figures_inputs_changed
 
@@ -36,6 +38,7 @@ def resolve_user(username: str | None) -> User:
 
 class ImportCommand(BaseCommand):
     service: Callable[..., ImportOutcome]
+    kind = ""  # the import's kind ("schools", "results" …): the saved column mappings it may use
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help=_("an .xlsx or .csv file"))
@@ -51,6 +54,23 @@ class ImportCommand(BaseCommand):
             help=_("the workbook's sheet to read (by default the first, or the only one with data)"),
         )
 
+        if self.kind:
+            parser.add_argument(
+                "--mapping",
+                help=_("the name of a column mapping saved on the import page; without it a saved "
+                       "mapping is used when the file's header does not fit by itself"),
+            )
+
+    def _layout(self, name: str | None) -> Layout | None:
+        if not name:
+            return None
+        mapping = mapping_get(self.kind, name)
+        if mapping is None:
+            known = ", ".join(f"«{m.name}»" for m in mappings_for(self.kind)) or _("none")
+            raise CommandError(_("No saved column mapping «%(name)s» for this import (saved: %(known)s).")
+                               % {"name": name, "known": known})
+        return Layout.from_dict(mapping.layout)
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = resolve_user(options["user"])
         path: Path = options["file"]
@@ -60,7 +80,11 @@ class ImportCommand(BaseCommand):
                 raise CommandError(_("This import reads every sheet of the workbook: --sheet does not apply."))
             extra["sheet"] = options["sheet"]
         try:
-            outcome = type(self).service(actor=actor, path=path, **extra)
+            if self.kind:
+                outcome = import_mapped(type(self).service, kind=self.kind,
+                                        layout=self._layout(options.get("mapping")), actor=actor, path=path, **extra)
+            else:
+                outcome = type(self).service(actor=actor, path=path, **extra)
         except AccessDenied as exc:
             raise CommandError(
                 _("The user «%(name)s» may not run this import.") % {"name": actor.username}

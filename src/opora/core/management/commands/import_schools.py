@@ -8,6 +8,7 @@ from opora.core.management.commands._import import ImportCommand
 
 class Command(ImportCommand):
     service = staticmethod(schools_import)
+    kind = "schools"
 
     @property
     def help(self) -> str:  # type: ignore[override]

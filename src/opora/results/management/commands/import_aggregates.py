@@ -8,6 +8,7 @@ from opora.results.imports.aggregates import aggregates_import
 
 class Command(ImportCommand):
     service = staticmethod(aggregates_import)
+    kind = "aggregates"
 
     @property
     def help(self) -> str:  # type: ignore[override]

@@ -8,6 +8,7 @@ from opora.results.imports.results import results_import
 
 class Command(ImportCommand):
     service = staticmethod(results_import)
+    kind = "results"
 
     @property
     def help(self) -> str:  # type: ignore[override]

@@ -8,6 +8,7 @@ from opora.results.imports import tasks_import
 
 class Command(ImportCommand):
     service = staticmethod(tasks_import)
+    kind = "tasks"
 
     @property
     def help(self) -> str:  # type: ignore[override]
