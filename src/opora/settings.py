@@ -187,6 +187,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Uploaded import files are kept here until their background task has read them.
 IMPORT_UPLOAD_DIR = VAR_DIR / "uploads"
+# An uploaded file whose header did not fit waits this long for its column mapping (jobs_cleanup).
+IMPORT_KEEP_DAYS = float(os.environ.get("OPORA_IMPORT_KEEP_DAYS", "7"))
 IMPORT_MAX_BYTES = int(os.environ.get("OPORA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # An .xlsx is a zip: refuse one that would inflate beyond this (a "zip bomb") before reading it.
 IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = int(

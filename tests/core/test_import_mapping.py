@@ -3,6 +3,8 @@ page, the mapping is saved, and the next file of the same shape loads with it (p
 
 from __future__ import annotations
 
+import os
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from opora.core.imports.schools import SCHOOL_COLUMNS
 from opora.core.imports.tabular import HeaderMismatch, map_columns, open_sheet
 from opora.core.models import ColumnMapping, School
 from opora.jobs.models import Job, JobStatus
+from opora.jobs.periodic import jobs_cleanup
 from tests.conftest import Cast
 from tests.core.imports_files import write_csv, write_xlsx
 
@@ -137,3 +140,19 @@ def test_cli_loads_a_file_with_a_saved_mapping_by_name(cast: Cast, tmp_path: Pat
     assert School.objects.get(code="9103").type == "lyceum"
     with pytest.raises(CommandError, match="РЦОИ"):
         call_command("import_schools", str(path), "--mapping", "нет такого", "--user", cast.oleg.username)
+
+
+def test_a_file_nobody_mapped_is_deleted_by_the_nightly_cleanup(
+    client: Client, cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: Any, _uploads: Path,
+) -> None:
+    client.force_login(cast.oleg)
+    job = _upload(client, django_capture_on_commit_callbacks,
+                  _district_file(tmp_path / "d.xlsx", [["9101", "Школа", "10-01", "СОШ", "город"]]))
+    kept = next(_uploads.iterdir())
+    assert "0" in jobs_cleanup().split(";")[1]  # fresh: kept
+    week_ago = time.time() - 8 * 86400
+    os.utime(kept, (week_ago, week_ago))
+    assert "1" in jobs_cleanup().split(";")[1]
+    assert not kept.exists()
+    page = client.get(reverse("import_mapping", args=[job.pk]))
+    assert page.status_code == 200 and "загрузите его снова" in page.text

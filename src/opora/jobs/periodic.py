@@ -50,16 +50,22 @@ def refresh_figures() -> str:
 
 
 def jobs_cleanup() -> str:
-    """Delete finished background jobs (and their task rows) older than OPORA_JOBS_KEEP_DAYS days."""
+    """Delete finished background jobs (and their task rows) older than OPORA_JOBS_KEEP_DAYS days,
+    and uploaded files kept for a column mapping longer than OPORA_IMPORT_KEEP_DAYS."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
+
+    from opora.core.imports.upload import uploads_sweep
+
+    files = uploads_sweep(settings.IMPORT_KEEP_DAYS)
 
     cutoff = timezone.now() - timedelta(days=settings.JOBS_KEEP_DAYS)
     jobs, _rows = Job.objects.filter(status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED],
                                      finished_at__lt=cutoff).delete()
     DBTaskResult.objects.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
                                 finished_at__lt=cutoff).delete()
-    return _("Finished jobs deleted: %(count)s.") % {"count": jobs}
+    return _("Finished jobs deleted: %(count)s; uploaded files no longer needed: %(files)s.") % {
+        "count": jobs, "files": files}
 
 
 def decisions_remind() -> str:

@@ -86,10 +86,33 @@ def preview(path: Path, sheet: str | None = None, known: Sequence[Column] = (),
     return Preview(name, sheets, rows, chosen, width)
 
 
+# Abbreviations forms use for the school («код ОО», «наименование ОУ»).
+_SCHOOL_WORDS = {"оо": "школы", "оу": "школы", "организации": "школы", "организация": "школы",
+                 "учреждения": "школы", "учреждение": "школы", "школа": "школы"}
+
+
 def _plain(text: str) -> str:
-    """The header without punctuation, «№» and words in brackets, for a lenient comparison."""
+    """The header without punctuation, «№» and words in brackets, the school's abbreviations
+    spelt out, for a lenient comparison."""
     text = re.sub(r"\([^)]*\)", " ", normalise(text))
-    return " ".join(re.sub(r"[^\w%]+", " ", text.replace("№", " ")).split())
+    words = re.sub(r"[^\w%]+", " ", text.replace("№", " ")).split()
+    return " ".join(_SCHOOL_WORDS.get(w, w) for w in words)
+
+
+def _likeness(header: str, name: str) -> float:
+    """2 the same name, 1.5 the same but for punctuation, 1.2 the name's words all in a header at
+    most two words longer, otherwise difflib's ratio of the plain texts."""
+    if normalise(header) == normalise(name):
+        return 2.0
+    plain, other = _plain(header), _plain(name)
+    if not plain or not other:
+        return 0.0
+    if plain == other:
+        return 1.5
+    words, wanted = plain.split(), other.split()
+    if set(wanted) <= set(words) and len(words) - len(wanted) <= 2:
+        return 1.2
+    return difflib.SequenceMatcher(None, plain, other).ratio()
 
 
 _NUMBER = re.compile(r"^\d{1,3}$")
@@ -103,15 +126,8 @@ def suggest(header: Sequence[str], fields: Sequence[Field], *, tasks: str = "") 
     for pos, written in enumerate(header):
         if not written:
             continue
-        plain = _plain(written)
         for f in fields:
-            names = (f.key, f.label, *f.names)
-            if normalise(written) in {normalise(n) for n in names}:
-                scored.append((2.0, pos, f.key))
-                continue
-            best = max(difflib.SequenceMatcher(None, plain, _plain(n)).ratio() for n in names)
-            if plain and any(_plain(n) == plain for n in names):
-                best = 1.5
+            best = max(_likeness(written, n) for n in (f.key, f.label, *f.names))
             if best >= SIMILAR:
                 scored.append((best, pos, f.key))
         if tasks and _NUMBER.match(written.strip()) and int(written) >= 1:

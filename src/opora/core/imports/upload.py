@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -59,3 +60,18 @@ def upload_save(upload: UploadedFile) -> tuple[Path, str]:
         for chunk in upload.chunks():
             out.write(chunk)
     return path, shown
+
+
+def uploads_sweep(days: float) -> int:
+    """Delete uploaded files older than `days`: those kept for a column mapping nobody made (an
+    import deletes its file when it has read it). The number deleted."""
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    if not directory.is_dir():
+        return 0
+    cutoff = time.time() - days * 86400
+    deleted = 0
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
