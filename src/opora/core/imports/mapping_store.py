@@ -11,12 +11,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from opora.core.imports.mapping import fits, preview
+from opora.core.imports.mapping import Preview, fits, preview
 from opora.core.imports.outcome import ImportOutcome
-from opora.core.imports.tabular import HEADER_SEARCH_ROWS, FileRejected, Layout
+from opora.core.imports.tabular import HEADER_SEARCH_ROWS, FileRejected, Layout, RowError
 from opora.core.models import ColumnMapping, User
 
 ImportService = Callable[..., ImportOutcome]
+# Known file forms of an import (the federal portal's, a processing centre's), by kind: each looks
+# at the first rows and returns the layout it recognises, or None. Apps register theirs.
+RECOGNISERS: dict[str, tuple[Callable[[Preview], Layout | None], ...]] = {}
 
 
 def mappings_for(kind: str) -> QuerySet[ColumnMapping]:
@@ -74,6 +77,17 @@ def import_mapped(
     outcome = service(layout=layout, **kwargs)
     if outcome.ok or outcome.mismatch is None or layout is not None:
         return outcome
+    recognised = form_recognised(kind, kwargs["path"], kwargs.get("sheet"))
+    if recognised is not None:
+        again = service(layout=recognised, **kwargs)
+        if again.ok or again.mismatch is None:
+            again.notes.append(_("the file was read as %(form)s") % {"form": recognised.form})
+            return again
+        # The form is known but incomplete: say what it lacks rather than the generic header list.
+        again.errors.insert(0, RowError(None, "", _(
+            "The file looks like %(form)s; what it lacks is listed below: add it to the form's title "
+            "(e.g. «Предмет: Математика») or map the columns.") % {"form": recognised.form}))
+        outcome = again
     found = mapping_fitting(kind, kwargs["path"], kwargs.get("sheet"))
     if found is None:
         return outcome
@@ -81,3 +95,19 @@ def import_mapped(
     again = service(layout=fitted, **kwargs)
     again.notes.append(_("the saved column mapping «%(name)s» was applied") % {"name": mapping.name})
     return again
+
+
+def form_recognised(kind: str, path: Path, sheet: str | None = None) -> Layout | None:
+    """The layout of the first known form of this import the file is in, if any."""
+    recognisers = RECOGNISERS.get(kind, ())
+    if not recognisers:
+        return None
+    try:
+        shown = preview(path, sheet)
+    except FileRejected:
+        return None
+    for recognise in recognisers:
+        layout = recognise(shown)
+        if layout is not None:
+            return layout
+    return None

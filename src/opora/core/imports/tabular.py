@@ -529,6 +529,7 @@ class Column:
     key: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    instead: tuple[str, ...] = ()  # keys whose column may stand in for a required one
 
     def names(self) -> tuple[str, ...]:
         return (self.key, *self.aliases)
@@ -536,15 +537,19 @@ class Column:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a file keeps its data, as a user mapped it: the sheet, the header row and, for each
-    header as written (normalised), the column key it means ("" for a column to skip)."""
+    """Where a file keeps its data, as a user mapped it or a known form lays it out: the sheet,
+    the header row, for each header as written (normalised) the column key it means ("" for a
+    column to skip), and values that hold for every row (a form's title: «Предмет: Математика»)."""
 
     sheet: str = ""
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    form: str = ""  # the name of the recognised form, for the summary
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "header_row": self.header_row, "columns": self.columns}
+        return {"sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
+                "values": self.values, "form": self.form}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Layout | None:
@@ -552,7 +557,9 @@ class Layout:
             return None
         row = data.get("header_row")
         return cls(str(data.get("sheet") or ""), int(row) if row else None,
-                   {normalise(str(k)): str(v) for k, v in (data.get("columns") or {}).items()})
+                   {normalise(str(k)): str(v) for k, v in (data.get("columns") or {}).items()},
+                   {str(k): str(v) for k, v in (data.get("values") or {}).items()},
+                   str(data.get("form") or ""))
 
 
 def header_name(header: Sequence[str], position: int) -> str:
@@ -576,11 +583,15 @@ class ColumnMap:
     index: dict[str, int]  # key → position in the row
     label: dict[str, str]  # key → the header as the user wrote it
     ignored: list[str]  # headers nobody reads
+    values: dict[str, str] = field(default_factory=dict)  # key → the value of every row (a layout's)
+    derived: set[str] = field(default_factory=set)  # keys an importer computes from other columns
 
     def has(self, key: str) -> bool:
-        return key in self.index
+        return key in self.index or key in self.values or key in self.derived
 
     def cell(self, cells: Sequence[CellValue], key: str) -> CellValue:
+        if key in self.values:
+            return self.values[key]
         pos = self.index.get(key)
         if pos is None or pos >= len(cells):
             return None
@@ -625,8 +636,13 @@ def map_columns(sheet: Sheet, columns: Sequence[Column], layout: Layout | None =
         else:
             index[key] = pos
             label[key] = written
+    values = {k: v for k, v in (layout.values if layout else {}).items() if k in keys and k not in index}
     for column in columns:
-        if column.required and column.key not in index:
+        if column.key in values:
+            label[column.key] = _("%(column)s (for the whole file)") % {
+                "column": column.aliases[0] if column.aliases else column.key}
+        present = [k for k in (column.key, *column.instead) if k in index or k in values]
+        if column.required and not present:
             errors.add(
                 sheet.header_row,
                 column.key,
@@ -635,4 +651,4 @@ def map_columns(sheet: Sheet, columns: Sequence[Column], layout: Layout | None =
             )
     if errors:
         raise HeaderMismatch(errors.final(), sheet)
-    return ColumnMap(index, label, ignored)
+    return ColumnMap(index, label, ignored, values)

@@ -60,9 +60,12 @@ def stage_sheet(
     elif sheet.workbook_sheet is not None:
         staged = _stage_workbook(con, sheet, columns, table)
     if staged is None:
-        return staging.stage_rows(con, sheet, columns, table=table, progress=progress)
-    if progress is not None:
+        staged = staging.stage_rows(con, sheet, columns, table=table, progress=progress)
+    elif progress is not None:
         progress(staged, staged)
+    for key, value in columns.values.items():  # a form's title: the same value in every row
+        literal = "'" + value.replace("'", "''") + "'"
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{key}" VARCHAR DEFAULT {literal}')
     return staged
 
 

@@ -21,6 +21,7 @@ from opora.core.imports.tabular import Column, ColumnMap, ErrorList
 from opora.core.models import School, User
 from opora.core.years import FIRST_YEAR, LAST_YEAR, year_range_error
 from opora.results.imports import staging
+from opora.results.imports.answers import ANSWER_COLUMNS
 from opora.results.models import Scale, TaskSpec
 
 RESULT_COLUMNS: tuple[Column, ...] = (
@@ -29,13 +30,14 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     Column("school_code", ("код школы", "код оо"), required=True),
     Column("subject", ("предмет",), required=True),
     Column("grade", ("параллель",), required=True),
-    Column("pupil", ("ученик", "код ученика", "код участника"), required=True),
+    Column("pupil", ("ученик", "код ученика", "код участника"), required=True, instead=("pupil_document",)),
     Column("primary_score", ("первичный балл", "балл"), required=True),
     Column("class", ("класс",)),
     Column("variant", ("вариант",)),
     Column("mark", ("отметка", "оценка")),
     Column("test_score", ("тестовый балл",)),
     Column("journal_mark", ("отметка в журнале", "оценка в журнале", "журнальная отметка")),
+    *ANSWER_COLUMNS,
 )
 REQUIRED = tuple(c.key for c in RESULT_COLUMNS if c.required)
 # Codes as the Parquet store keeps them; a longer «code» is a pasted text or a damaged file.

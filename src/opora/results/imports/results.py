@@ -30,7 +30,7 @@ from opora.core.imports.tabular import (
 )
 from opora.core.models import User
 from opora.jobs.models import Job
-from opora.results.imports import reading, result_checks, result_writing, staging
+from opora.results.imports import answers, reading, result_checks, result_writing, staging
 from opora.results.imports.result_checks import RESULT_COLUMNS
 from opora.results.store import parts_activate
 
@@ -82,6 +82,7 @@ def results_import(
         if rows == 0:
             return rejected([RowError(None, "", staging.no_rows_message())])
         task_keys = [c.key for c in tasks if columns.has(c.key)]
+        task_keys += answers.expand(con, columns, first=len(task_keys) + 1)
         scales = result_checks.prepare(con, actor, columns, task_keys)
         result_checks.check(con, errors, columns, task_keys)
         result_checks.derive(con, scales)
@@ -104,6 +105,7 @@ def results_import(
     outcome.schools = len({s for f in files for s in f.school_codes})
     outcome.created = rows
     outcome.notes.extend(result_writing.refresh_indicators(files, rows, progress))
+    outcome.notes.extend(answers.note(columns))
     outcome.notes.extend(ignored_note(columns.ignored))
     return outcome
 
