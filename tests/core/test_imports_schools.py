@@ -275,3 +275,20 @@ def test_unknown_columns_are_named_in_the_summary(cast: Cast, tmp_path: Path) ->
     outcome = schools_import(actor=cast.alice, path=path)
     assert outcome.ok and any("численост" in line for line in outcome.summary)
     assert School.objects.get(code="9023").enrolment is None
+
+
+def test_settlement_may_be_missing_or_not_specified(cast: Cast, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [
+        ["code", "name", "municipality", "type", "settlement"],
+        ["9201", "Без поселения", "10-01", "СОШ", ""],
+        ["9202", "Не указано", "10-01", "СОШ", "не указано"],
+    ])
+    assert schools_import(actor=cast.alice, path=path).ok
+    assert School.objects.get(code="9201").get_settlement_display() == "не указано"
+    assert School.objects.get(code="9202").settlement == Settlement.UNKNOWN
+    # A later file without the column keeps what is stored.
+    School.objects.filter(code="9201").update(settlement=Settlement.VILLAGE)
+    again = write_csv(tmp_path / "s.csv", [["code", "name", "municipality", "type"],
+                                           ["9201", "Без поселения", "10-01", "ООШ"]])
+    assert schools_import(actor=cast.alice, path=again).ok
+    assert School.objects.get(code="9201").settlement == Settlement.VILLAGE

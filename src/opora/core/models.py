@@ -91,6 +91,8 @@ class Settlement(models.TextChoices):
     CITY = "city", _("city")
     TOWN = "town", _("urban-type settlement")
     VILLAGE = "village", _("village")
+    # Real registers often lack it; the analytics treat it as a level of its own.
+    UNKNOWN = "", _("not specified")
 
 
 class SizeBand(models.TextChoices):
@@ -117,7 +119,8 @@ class School(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("municipality")
     )
     type = models.CharField(_("type"), max_length=20, choices=SchoolType.choices)
-    settlement = models.CharField(_("settlement"), max_length=20, choices=Settlement.choices)
+    settlement = models.CharField(_("settlement"), max_length=20, choices=Settlement.choices, blank=True,
+                                  default=Settlement.UNKNOWN)
     distance_km = models.DecimalField(
         _("distance to the municipal centre, km"), max_digits=7, decimal_places=1,
         null=True, blank=True, validators=[MinValueValidator(0)],

@@ -41,6 +41,7 @@ SETTLEMENT_NAMES: dict[str, tuple[str, ...]] = {
     Settlement.CITY: ("город", "city"),
     Settlement.TOWN: ("посёлок", "пгт", "посёлок городского типа", "рабочий посёлок", "town"),
     Settlement.VILLAGE: ("село", "деревня", "станица", "хутор", "аул", "village"),
+    Settlement.UNKNOWN: ("не указано", "нет данных", "неизвестно", "unknown"),
 }
 
 

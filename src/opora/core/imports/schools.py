@@ -32,7 +32,7 @@ from opora.core.imports.tabular import (
     open_sheet,
 )
 from opora.core.imports.upsert import upsert
-from opora.core.models import Municipality, Region, School, User
+from opora.core.models import Municipality, Region, School, Settlement, User
 
 SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("code", ("код", "код школы"), required=True),
@@ -40,7 +40,7 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("municipality", ("муниципалитет", "муниципальное образование"), required=True),
     Column("municipality_code", ("код муниципалитета",)),
     Column("type", ("тип", "тип школы"), required=True),
-    Column("settlement", ("тип поселения", "поселение"), required=True),
+    Column("settlement", ("тип поселения", "поселение", "местность", "тип населенного пункта")),
     Column("distance_km", ("расстояние_км", "расстояние до центра, км", "расстояние")),
     Column("enrolment", ("численность", "численность обучающихся")),
     Column("region", ("регион", "код региона")),
@@ -193,8 +193,8 @@ def _parse(
     def choice(key: str, lookup: dict[str, str], names: dict[str, tuple[str, ...]]) -> str:
         nonlocal ok
         text = required(key, 200)
-        value = lookup.get(normalise(text).rstrip("."), "")
-        if text and not value:
+        value = lookup.get(normalise(text).rstrip("."))
+        if text and value is None:
             errors.add(
                 number,
                 columns.label[key],
@@ -202,12 +202,15 @@ def _parse(
                 % {"value": text, "accepted": ", ".join(primary(names))},
             )
             ok = False
-        return value
+        return value or ""
 
     code = required("code", 32)
     name = required("name", 500)
     school_type = choice("type", TYPES, TYPE_NAMES)
-    settlement = choice("settlement", SETTLEMENTS, SETTLEMENT_NAMES)
+    settlement: str = _UNSET
+    if columns.has("settlement"):
+        written = cell_text(columns.cell(cells, "settlement"))
+        settlement = choice("settlement", SETTLEMENTS, SETTLEMENT_NAMES) if written else Settlement.UNKNOWN
     distance_km: Decimal | None = _UNSET
     enrolment: int | None = _UNSET
     if columns.has("distance_km"):
@@ -407,8 +410,9 @@ def _apply(
                 "name": r.name,
                 "municipality_id": target.pk,
                 "type": r.type,
-                "settlement": r.settlement,
             }
+            if r.settlement is not _UNSET:
+                values["settlement"] = r.settlement
             if r.distance_km is not _UNSET:
                 values["distance_km"] = r.distance_km
             if r.enrolment is not _UNSET:

@@ -52,8 +52,8 @@ def _schools() -> list[ColumnHelp]:
         ColumnHelp(
             "тип поселения",
             "settlement",
-            True,
-            _("settlement type"),
+            False,
+            _("settlement type; empty or «не указано» when unknown; without the column the stored one is kept"),
             ", ".join(accepted(SETTLEMENT_NAMES)),
             "город",
         ),
