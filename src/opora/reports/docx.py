@@ -17,7 +17,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
-from opora.reports.data import ReportData, Section, Table
+from opora.reports.content import ReportData, Section, Table
 
 FONT = "Times New Roman"
 TEXT_PT, TABLE_PT = 14, 11

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from opora.core.errors import ValidationFailed
 from opora.core.models import User
 from opora.jobs.services import job_create, job_enqueue
-from opora.reports.data import Progress, Scope, build, check_order, territory_line
+from opora.reports.content import Scope
+from opora.reports.data import Progress, build, check_order, territory_line
 from opora.reports.models import YEAR_LIMITS, Report, ReportFormat
 
 KIND = "report"
