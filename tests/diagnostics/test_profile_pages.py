@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from opora.analytics.risk_definition import Definition
+from opora.diagnostics.computation import profiles_compute
 from opora.diagnostics.models import Campaign, Profile, ProfileStatus
-from opora.diagnostics.services.profiles import factors_select, profile_confirm, profiles_compute
+from opora.diagnostics.services.profiles import factors_select, profile_confirm
 from opora.jobs.models import Job, JobStatus
 from tests.conftest import Cast
 from tests.diagnostics.builders import add_response, add_responses, answers_at, link, make_campaign

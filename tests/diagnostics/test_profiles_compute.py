@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from opora.analytics.risk_definition import Definition
+from opora.diagnostics.computation import profiles_compute
 from opora.diagnostics.models import (
     Campaign,
     Profile,
@@ -17,7 +18,7 @@ from opora.diagnostics.models import (
     SurveyResponse,
 )
 from opora.diagnostics.services.instruments import instrument_version_create
-from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm, profiles_compute
+from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm
 from tests.conftest import Cast
 from tests.diagnostics.builders import add_response, add_responses, answers_at, link, make_campaign
 

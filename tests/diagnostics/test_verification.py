@@ -8,8 +8,9 @@ from django.test import override_settings
 from django.utils import translation
 
 from opora.core.errors import AccessDenied, ValidationFailed
+from opora.diagnostics.computation import profiles_compute
 from opora.diagnostics.models import Campaign, Profile, ProfileAction, ProfileStatus
-from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm, profiles_compute
+from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm
 from tests.conftest import Cast
 from tests.diagnostics.builders import make_campaign
 

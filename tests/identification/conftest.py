@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
+from opora.identification.execution import run_execute
 from opora.identification.models import RuleSet, Run
-from opora.identification.services import rule_sets_ensure, run_create, run_execute
+from opora.identification.services import rule_sets_ensure, run_create
 from tests.conftest import Cast
 from tests.identification.builders import YEAR, Built, build
 

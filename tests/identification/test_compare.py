@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from opora.identification.models import Run, RunSchool, RunStatus
 from tests.identification.builders import LOW, Built
@@ -47,3 +49,15 @@ def test_only_analysts_may_recompute(federal_run: Run, built: Built) -> None:
         status = client_for(user).post(f"/identification/runs/{federal_run.pk}/recompute/").status_code
         assert status in (403, 404)
     assert Run.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(federal_run: Run) -> None:
+    other = Run.objects.create(region=federal_run.region, year=federal_run.year, rule_set=federal_run.rule_set,
+                               version=federal_run.version, params=federal_run.params, status=RunStatus.DONE)
+    anonymous = Client()
+    compare = f"/identification/runs/{federal_run.pk}/compare/{other.pk}/"
+    recompute = f"/identification/runs/{federal_run.pk}/recompute/"
+    for response, path in ((anonymous.get(compare), compare), (anonymous.post(recompute), recompute)):
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={path}"
+    assert Run.objects.count() == 2

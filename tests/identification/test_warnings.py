@@ -112,7 +112,8 @@ def test_the_rule_set_editor_warns_before_saving_and_the_preview_says_the_same(
     page = client.get(reverse("identification:rule_set", args=[grade_four.code])).content.decode()
     assert GRADE_FOUR in page and "На данных" in page
     params = dict(grade_four.current().params)
-    from opora.identification.services import run_create, run_execute
+    from opora.identification.execution import run_execute
+    from opora.identification.services import run_create
 
     preview = run_execute(run_create(actor=built.cast.alice, region=built.cast.r10, year=YEAR, rule_set=grade_four,
                                      params=params, enqueue=False))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 
 from opora.reports.data import scope_parse
-from opora.reports.services import report_bytes
+from opora.reports.files import report_bytes
 from tests.conftest import Cast
 from tests.reports.builders import known_territory
 

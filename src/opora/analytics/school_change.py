@@ -32,17 +32,8 @@ import numpy as np
 import pandas as pd
 
 from opora.analytics.calibration import MIN_SCHOOLS, Yardstick, bar, yardstick
-from opora.analytics.rules import (
-    _EPS,
-    POPULATION,
-    SCHOOL_WORK,
-    RuleParams,
-    Selection,
-    _align,
-    _frame,
-    _region_keys,
-    counted,
-)
+from opora.analytics.rules import RuleParams
+from opora.analytics.rules.steps import _EPS, POPULATION, SCHOOL_WORK, Selection, _align, _frame, _region_keys, counted
 
 
 def _logit(k: pd.Series | np.ndarray, n: pd.Series | np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.models import Municipality, RoleAssignment, School, User
 from opora.demo.diagnostics_answers import Answer, Pattern, group_answers, pattern_plant, rng_for
+from opora.diagnostics.computation import profiles_compute
 from opora.diagnostics.expected import expected_counts
 from opora.diagnostics.models import (
     Campaign,
@@ -37,7 +38,7 @@ from opora.diagnostics.models import (
 )
 from opora.diagnostics.services.campaigns import campaign_close, campaign_open
 from opora.diagnostics.services.instruments import SHIPPED_CODE
-from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm, profiles_compute
+from opora.diagnostics.services.profiles import factor_level_set, factors_select, profile_confirm
 from opora.identification.models import YearList
 from opora.results.models import ResultPart
 

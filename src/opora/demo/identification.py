@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from opora.core.models import Region, User
 from opora.demo.people import SUPERUSER
+from opora.identification.execution import run_execute
 from opora.identification.models import OverrideAction, RuleSet, Run, RunSchool
-from opora.identification.services import list_approve, override_set, run_create, run_execute
+from opora.identification.services import list_approve, override_set, run_create
 from opora.results.models import ResultPart
 
 APPROVED_RULE_SET = "municipal"

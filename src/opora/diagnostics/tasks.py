@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from opora.core.errors import ValidationFailed
+from opora.diagnostics.computation import profiles_compute
 from opora.diagnostics.models import Campaign
 from opora.jobs.models import Job
 from opora.jobs.services import job_failed, job_progress, job_started, job_succeeded
@@ -16,8 +17,6 @@ logger = logging.getLogger(__name__)
 
 
 def profiles_job(job_id: str) -> None:
-    from opora.diagnostics.services.profiles import profiles_compute
-
     job = Job.objects.select_related("created_by").get(pk=job_id)
     campaign = Campaign.objects.select_related("version").get(pk=job.params["campaign"])
     job_started(job, total=4, message=_("Reading the answers"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from opora.core.errors import ValidationFailed
+from opora.identification.execution import run_execute, run_failed
 from opora.identification.models import Run
 from opora.jobs.models import Job
 from opora.jobs.services import job_failed, job_progress, job_started, job_succeeded
@@ -16,8 +17,6 @@ logger = logging.getLogger(__name__)
 
 
 def run_job(job_id: str) -> None:
-    from opora.identification.services import run_execute, run_failed
-
     job = Job.objects.get(pk=job_id)
     run = Run.objects.select_related("region", "rule_set").get(pk=job.params["run"])
     job_started(job, total=4, message=_("Reading results and social passports"))

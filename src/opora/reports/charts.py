@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from opora.reports.data import Chart  # noqa: E402
+from opora.reports.content import Chart  # noqa: E402
 
 COLOURS = ["#1f5fa8", "#b42318", "#2e7d32", "#e8a33d", "#6a3d9a", "#7b8494"]
 DPI = 150

@@ -1,4 +1,4 @@
-"""The analytical report's content: one structure (`ReportData`) that both the DOCX and the PDF
+"""The analytical report's content: one structure (`content.ReportData`) that both the DOCX and the PDF
 builders print, assembled section by section from what Opora holds for a territory and a year.
 
 The territory (`Scope`) is a school, a municipality or a region; whoever orders the report sees it
@@ -9,7 +9,6 @@ only as aggregate figures. No pupil data is read; teachers are counted, never na
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
@@ -19,81 +18,11 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import Municipality, Region, School, User
+from opora.reports.content import ReportData, Scope, Section
 from opora.reports.models import ScopeKind
+from opora.reports.sections import BUILDERS, Facts, conclusions
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    widths: list[int] = field(default_factory=list)  # relative column widths; equal when empty
-
-    @property
-    def percents(self) -> list[float]:
-        widths = self.widths or [1] * len(self.headers)
-        total = sum(widths) or 1
-        return [round(100 * w / total, 1) for w in widths]
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    png: bytes
-
-
-@dataclass
-class Section:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
-    charts: list[Chart] = field(default_factory=list)
-    empty: str = ""  # said instead of content when the section has no data
-    number: int = 0
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.paragraphs or self.tables or self.charts)
-
-
-@dataclass
-class ReportData:
-    heading: str  # «Аналитическая справка»
-    subject: str  # what it is about, for which year
-    territory: str
-    made_on: date
-    sections: list[Section]
-    conclusions: list[str]
-
-
-@dataclass(frozen=True)
-class Scope:
-    kind: str
-    unit: School | Municipality | Region
-    region: Region
-    schools: list[School]  # active schools of the territory, with their municipality
-
-    @property
-    def school_ids(self) -> list[int]:
-        return [s.pk for s in self.schools]
-
-    @property
-    def is_region(self) -> bool:
-        return self.kind == ScopeKind.REGION
-
-    # The unit as what it is (the kind says which one; None for the other two).
-    @property
-    def school_unit(self) -> School | None:
-        return self.unit if isinstance(self.unit, School) else None
-
-    @property
-    def municipality_unit(self) -> Municipality | None:
-        return self.unit if isinstance(self.unit, Municipality) else None
-
-    @property
-    def region_unit(self) -> Region | None:
-        return self.unit if isinstance(self.unit, Region) else None
 
 
 def scope_resolve(*, kind: str, code: str) -> Scope:
@@ -153,12 +82,10 @@ def territory_line(scope: Scope) -> str:
 
 def build(scope: Scope, year: int, *, today: date | None = None, progress: Progress | None = None) -> ReportData:
     """Assemble the report: each section in turn (progress after each), then the conclusions."""
-    from opora.reports import sections
-
     today = today or timezone.localdate()
-    builders = sections.BUILDERS
+    builders = BUILDERS
     total = len(builders) + 1
-    facts = sections.Facts()
+    facts = Facts()
     out: list[Section] = []
     for n, (label, builder) in enumerate(builders):
         if progress:
@@ -168,12 +95,12 @@ def build(scope: Scope, year: int, *, today: date | None = None, progress: Progr
         out.append(section)
     if progress:
         progress(len(builders), total, _("Conclusions"))
-    conclusions = sections.conclusions(facts, scope, year)
+    ended = conclusions(facts, scope, year)
     return ReportData(
         heading=_("Analytical report"),
         subject=_("on the work with schools with low educational results in %(year)s") % {"year": year},
         territory=territory_line(scope),
         made_on=today,
         sections=out,
-        conclusions=conclusions,
+        conclusions=ended,
     )

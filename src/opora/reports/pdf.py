@@ -7,7 +7,7 @@ import base64
 
 from django.template.loader import render_to_string
 
-from opora.reports.data import ReportData
+from opora.reports.content import ReportData
 
 
 def report_html(data: ReportData) -> str:

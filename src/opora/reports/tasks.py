@@ -11,14 +11,13 @@ from opora.core.errors import ValidationFailed
 from opora.jobs.models import Job
 from opora.jobs.services import job_failed, job_progress, job_started, job_succeeded
 from opora.reports.data import scope_resolve
+from opora.reports.files import report_bytes, report_store
 from opora.reports.models import Report
 
 logger = logging.getLogger(__name__)
 
 
 def run_job(job_id: str) -> None:
-    from opora.reports.services import report_bytes, report_store
-
     job = Job.objects.get(pk=job_id)
     report = Report.objects.select_related("school", "municipality", "region").get(pk=job.params["report"])
     job_started(job, total=10, message=_("Collecting the data"))

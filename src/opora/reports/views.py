@@ -16,10 +16,11 @@ from opora.core.form_fields import choice_field
 from opora.core.xlsx import xlsx_response
 from opora.jobs.models import JobStatus
 from opora.reports.data import scope_parse
+from opora.reports.files import file_name
 from opora.reports.forms import OrderForm
 from opora.reports.models import Report
 from opora.reports.selectors import report_for, reports_for
-from opora.reports.services import file_name, report_order
+from opora.reports.services import report_order
 
 
 @login_required

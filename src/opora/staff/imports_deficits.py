@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_bool, cell_count, cell_decimal, cell_text
-from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
+from opora.core.imports.outcome import ImportOutcome, rejected
 from opora.core.imports.tabular import (
     CellValue,
     Column,
@@ -36,6 +36,7 @@ from opora.core.imports.tabular import (
 from opora.core.imports.templates import ColumnHelp, columns_workbook
 from opora.core.models import User
 from opora.core.years import YEAR_RANGE, is_valid_year, year_range_error
+from opora.staff.imports_steps import apply_checked, unique_rows
 from opora.staff.models import DeficitDiagnostic, StaffMember
 from opora.staff.selectors_development import import_schools
 
@@ -193,7 +194,6 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
     schools = {s.code: s for s in allowed}
     registry = _Registry(schools)
     errors = ErrorList()
-    rows: list[_Row] = []
     try:
         with open_sheet(path, sheet) as opened:
             columns = map_columns(opened, COLUMNS)
@@ -204,29 +204,14 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
             if not columns.has("date") and not columns.has("year"):
                 raise FileRejected([RowError(opened.header_row, "", _("The file needs a column «дата» or «год».")),
                 ])
-            seen: dict[tuple[int, int, str, str], int] = {}
-            for done, (number, cells) in enumerate(opened.rows, start=1):
-                parsed = _parse(number, cells, columns, schools, registry, errors)
-                if parsed is not None:
-                    key = (parsed.staff.pk, parsed.year, parsed.source.lower(), parsed.area.lower())
-                    first = seen.setdefault(key, number)
-                    if first != number:
-                        errors.add(number, columns.label["area"],
-                                   _("The same teacher, diagnostic and area are already in row %(row)d.")
-                                   % {"row": first})
-                    else:
-                        rows.append(parsed)
-                if progress is not None and done % 200 == 0:
-                    progress(done, opened.total_rows)
+            rows = unique_rows(
+                opened, lambda number, cells: _parse(number, cells, columns, schools, registry, errors),
+                lambda r: (r.staff.pk, r.year, r.source.lower(), r.area.lower()), errors,
+                column=columns.label["area"],
+                repeated=_("The same teacher, diagnostic and area are already in row %(row)d."), progress=progress)
     except FileRejected as exc:
         return rejected(exc.errors)
-    if errors:
-        return rejected(errors.final())
-    if not rows:
-        return rejected([RowError(None, "", _("The file has a header but no rows of data."))])
-    outcome = _apply(rows)
-    outcome.notes.extend(ignored_note(columns.ignored))
-    return outcome
+    return apply_checked(rows, errors, columns, _apply)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_count, cell_text
-from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
+from opora.core.imports.outcome import ImportOutcome, rejected
 from opora.core.imports.tabular import (
     CellValue,
     Column,
@@ -36,6 +36,7 @@ from opora.core.imports.tabular import (
 from opora.core.imports.templates import ColumnHelp, columns_workbook
 from opora.core.models import School, User
 from opora.results.reference import SubjectIndex
+from opora.staff.imports_steps import apply_checked, unique_rows
 from opora.staff.models import AgeGroup, PositionKind, QualificationCategory, StaffMember
 from opora.staff.services.registry import MAX_EXPERIENCE
 
@@ -158,7 +159,6 @@ def registry_import(*, actor: User, path: Path, school: School | None = None,
     allowed = access.staff_schools_for(actor, Perm.MANAGE_STAFF)
     index = SubjectIndex.load()
     errors = ErrorList()
-    rows: list[_Row] = []
     try:
         with open_sheet(path) as sheet:
             columns = map_columns(sheet, COLUMNS)
@@ -167,28 +167,14 @@ def registry_import(*, actor: User, path: Path, school: School | None = None,
                     "The file is for several schools, so the column «Код школы» is required "
                     "(or import from a school's page)."))])
             codes: dict[str, School | None] = dict(known)
-            seen: dict[tuple[int, str], int] = {}
-            for done, (number, cells) in enumerate(sheet.rows, start=1):
-                parsed = _parse(number, cells, columns, school, codes, allowed, index, errors)
-                if parsed is not None:
-                    key = (parsed.school_id, str(parsed.values["external_id"]).lower())
-                    first = seen.setdefault(key, number)
-                    if first != number:
-                        errors.add(number, columns.label["staff_number"],
-                                   _("The staff number is repeated: it is already in row %(row)d.") % {"row": first})
-                    else:
-                        rows.append(parsed)
-                if progress is not None and done % 200 == 0:
-                    progress(done, sheet.total_rows)
+            rows = unique_rows(
+                sheet, lambda number, cells: _parse(number, cells, columns, school, codes, allowed, index, errors),
+                lambda r: (r.school_id, str(r.values["external_id"]).lower()), errors,
+                column=columns.label["staff_number"],
+                repeated=_("The staff number is repeated: it is already in row %(row)d."), progress=progress)
     except FileRejected as exc:
         return rejected(exc.errors)
-    if errors:
-        return rejected(errors.final())
-    if not rows:
-        return rejected([RowError(None, "", _("The file has a header but no rows of data."))])
-    outcome = _apply(rows)
-    outcome.notes.extend(ignored_note(columns.ignored))
-    return outcome
+    return apply_checked(rows, errors, columns, _apply)
 
 
 def _parse(number: int, cells: list[CellValue], columns: ColumnMap, school: School | None,

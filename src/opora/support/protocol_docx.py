@@ -19,9 +19,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from opora.core import docx_layout as layout
 from opora.support.models import Decision, DecisionOwner, Meeting
 
-FONT = "Times New Roman"
+FONT = layout.FONT
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -35,10 +36,7 @@ def ru_date(value: date | None) -> str:
 
 
 def _setup(docx: Docx) -> None:
-    section = docx.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    layout.page(docx)
     normal = docx.styles["Normal"]
     font = normal.font
     font.name, font.size = FONT, Pt(14)

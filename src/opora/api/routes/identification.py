@@ -48,17 +48,17 @@ class Problem(Exception):
         return self.status, {"detail": self.detail, "code": self.code, "errors": errors}
 
 
-class RunQuery(Schema):
+class ListQuery(Schema):
+    """A year of a region; the region may go unnamed when the caller sees one (`_region`)."""
+
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
-    rule_set: str = Field(max_length=64, description="Код набора правил: federal, municipal, quality …")
     region: str | None = Field(None, max_length=64, description="Код региона; можно не указывать, если он один")
+
+
+class RunQuery(ListQuery):
+    rule_set: str = Field(max_length=64, description="Код набора правил: federal, municipal, quality …")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0)
-
-
-class ListQuery(Schema):
-    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Год")
-    region: str | None = Field(None, max_length=64, description="Код региона; можно не указывать, если он один")
 
 
 class RunOut(Schema):
@@ -155,6 +155,13 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
+def _reader_region(request: HttpRequest, query: ListQuery) -> tuple[User, Region]:
+    """The caller (403 without identification anywhere) and the region the query names (a Problem
+    when it names none of theirs, or none where they see more than one)."""
+    user = _reader(request)
+    return user, _region(user, query.region)
+
+
 def _region(user: User, code: str | None) -> Region:
     regions = regions_for_identification(user)
     if code:
@@ -191,9 +198,8 @@ def _row(row: RunSchool, listed: set[int] | None, manual: dict[int, Any]) -> dic
 def identification_rows(request: HttpRequest, params: Query[RunQuery]) -> Any:
     """Флаги доступных пользователю школ региона по последнему завершённому расчёту набора правил за год,
     с отметкой об утверждённом перечне и ручных решениях. Постраничная выдача (limit/offset)."""
-    user = _reader(request)
     try:
-        region = _region(user, params.region)
+        user, region = _reader_region(request, params)
         rule_set = RuleSet.objects.filter(code=params.rule_set).first()
         if rule_set is None or (rule_set.region_id and rule_set.region_id != region.pk):
             raise Problem(404, "not_found", _("No rule set with the code «%(code)s».") % {"code": params.rule_set},
@@ -226,9 +232,8 @@ def identification_rows(request: HttpRequest, params: Query[RunQuery]) -> Any:
 def identification_list(request: HttpRequest, params: Query[ListQuery]) -> Any:
     """Школы утверждённого перечня региона за год (в пределах доступа пользователя): включённые правилом
     и вручную, с причиной ручного включения."""
-    user = _reader(request)
     try:
-        region = _region(user, params.region)
+        user, region = _reader_region(request, params)
         approved = year_list(region, params.year)
         if approved is None:
             raise Problem(404, "not_found", _("No list of %(year)s has been approved yet.") % {"year": params.year})

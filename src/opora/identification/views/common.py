@@ -13,7 +13,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.models import Region
 from opora.identification import selectors
-from opora.identification.explain import Names
+from opora.identification.explain import Names, summary_sentences
 from opora.identification.models import (
     ListEntry,
     ListOverride,
@@ -105,6 +105,17 @@ def listed_ids(run: Run) -> set[int]:
         else:
             ids.discard(school_id)
     return ids
+
+
+def changed_schools(ids: set[int], rows: dict[int, RunSchool], others: dict[int, RunSchool], labels: Names, *,
+                    kind: str, year: int) -> list[dict[str, Any]]:
+    """The schools of `ids` one list has and the other has not, by name, for the "come in / go out"
+    columns of a comparison: each its row (from `rows`; a school the user does not see there is left
+    out), its row on the other side (`others`, when it has one) and the sentences on its position."""
+    out = [{"row": rows[i], "other": others.get(i),
+            "sentences": summary_sentences(rows[i], labels, kind=kind, year=year)}
+           for i in ids if i in rows]
+    return sorted(out, key=lambda e: e["row"].school.name)
 
 
 def comparison(row: Any, has_approved: bool) -> str:

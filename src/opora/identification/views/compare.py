@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from opora.core.errors import AccessDenied
 from opora.core.http import signed_in
-from opora.identification import explain, selectors, services
+from opora.identification import selectors, services
 from opora.identification.models import RunSchool, RunStatus
-from opora.identification.views.common import may_preview, names, run_get
+from opora.identification.views.common import changed_schools, may_preview, names, run_get
 
 
+@login_required
 @require_POST
 def run_recompute(request: HttpRequest, run_id: int) -> HttpResponse:
     run = run_get(request, run_id)
@@ -34,6 +36,7 @@ def _proposed(run_rows: Any) -> dict[int, RunSchool]:
     return {r.school_id: r for r in run_rows.filter(included=True)}
 
 
+@login_required
 def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpResponse:
     run, other = run_get(request, run_id), run_get(request, other_id)
     if run.region_id != other.region_id or run.pk == other.pk:
@@ -47,17 +50,13 @@ def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpRespons
         rows = {r.school_id: r for r in selectors.run_rows(request.user, run).filter(school_id__in=changed)}
         old = {r.school_id: r for r in selectors.run_rows(request.user, other).filter(school_id__in=changed)}
 
-        def explained(ids: set[int], source: dict[int, RunSchool], kind: str, year: int) -> list[dict[str, Any]]:
-            out = [{"row": source[i], "other": (old if source is rows else rows).get(i),
-                    "sentences": explain.summary_sentences(source[i], labels, kind=kind, year=year)}
-                   for i in ids if i in source]
-            return sorted(out, key=lambda e: e["row"].school.name)
-
         context.update(
             same_data=run.inputs.get("fingerprint") == other.inputs.get("fingerprint"),
             same_params=run.params == other.params,
             stay=len(set(now) & set(before)),
-            come_in=explained(set(now) - set(before), rows, run.params.get("kind", ""), run.year),
-            go_out=explained(set(before) - set(now), old, other.params.get("kind", ""), other.year),
+            come_in=changed_schools(set(now) - set(before), rows, old, labels, kind=run.params.get("kind", ""),
+                                    year=run.year),
+            go_out=changed_schools(set(before) - set(now), old, rows, labels, kind=other.params.get("kind", ""),
+                                   year=other.year),
         )
     return render(request, "identification/compare.html", context)

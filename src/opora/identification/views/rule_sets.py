@@ -20,7 +20,7 @@ from opora.core.models import Region
 from opora.identification import explain, inputs, selectors, services
 from opora.identification.forms import PARAMS, Param, RuleSetVersionForm, param_label, params_changes
 from opora.identification.models import RuleKind, RuleSet, RuleSetVersion, Run, RunStatus
-from opora.identification.views.common import listed_ids, names, require_view, run_get, years_for
+from opora.identification.views.common import changed_schools, listed_ids, names, require_view, run_get, years_for
 from opora.identification.warnings import warning_texts
 from opora.results.models import Procedure, Subject
 
@@ -222,15 +222,9 @@ def rule_set_preview(request: UserRequest, code: str, run_id: int) -> HttpRespon
         before = {r.school_id: r for r in selectors.run_rows(request.user, base_run).filter(
             school_id__in=list(rows))} if base_run is not None else {}
         kind = run.params.get("kind", "")
-
-        def explained(ids: set[int]) -> list[dict[str, Any]]:
-            out = [{"row": rows[i], "before": before.get(i),
-                    "sentences": explain.summary_sentences(rows[i], labels, kind=kind, year=run.year)}
-                   for i in ids if i in rows]
-            return sorted(out, key=lambda e: e["row"].school.name)
-
         context.update(base_label=base_label, base_count=len(base_ids), new_count=len(new_ids),
-                       come_in=explained(new_ids - base_ids), go_out=explained(base_ids - new_ids),
+                       come_in=changed_schools(new_ids - base_ids, rows, before, labels, kind=kind, year=run.year),
+                       go_out=changed_schools(base_ids - new_ids, rows, before, labels, kind=kind, year=run.year),
                        hidden=len([i for i in new_ids ^ base_ids if i not in rows]))
     status = 400 if comment_error else 200
     return render(request, "identification/rule_set_preview.html", context, status=status)

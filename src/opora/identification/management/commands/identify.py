@@ -13,7 +13,7 @@ from opora.core.errors import ValidationFailed
 from opora.core.formula_text import csv_row
 from opora.core.models import Region, User
 from opora.core.years import is_valid_year, year_range_error
-from opora.identification import services
+from opora.identification import execution, services
 from opora.identification.models import RuleSet, Run, RunSchool
 from opora.identification.selectors import display_names, row_flags, run_rows
 from opora.identification.warnings import cannot_be_met, warning_texts
@@ -95,13 +95,13 @@ class Command(BaseCommand):
 
     def _execute(self, run: Run) -> None:
         try:
-            services.run_execute(run)
+            execution.run_execute(run)
         except ValidationFailed as error:
             message = " ".join(error.messages)
-            services.run_failed(run, message)
+            execution.run_failed(run, message)
             raise CommandError(message) from error
         except Exception:
-            services.run_failed(run, _("The identification failed because of an internal error."))
+            execution.run_failed(run, _("The identification failed because of an internal error."))
             raise
 
     def _region(self, code: str | None) -> Region:

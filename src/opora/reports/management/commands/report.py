@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
 from opora.reports.data import scope_parse
-from opora.reports.services import check_format, check_year, report_bytes
+from opora.reports.files import check_format, check_year, report_bytes
 
 
 class Command(BaseCommand):
