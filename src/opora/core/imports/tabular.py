@@ -7,94 +7,53 @@ raises `FileRejected` with the reasons.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime
 import itertools
-import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-CellValue = str | int | float | bool | datetime.date | datetime.time | datetime.timedelta | None
-NumberedRow = tuple[int, list[CellValue]]  # (row number as Excel shows it, cells)
-Progress = Callable[[int, int], None]  # (rows processed, rows in the file, approximately)
+# The names every importer takes from here live in these modules; this one reads the files.
+from opora.core.imports.encoding import (
+    HEADER_SEARCH_ROWS,
+    _count_lines,
+    csv_dialect,
+    detect_delimiter,
+    detect_encoding,
+)
+from opora.core.imports.header import Column, ColumnMap, HeaderMismatch, Layout, header_name, map_columns
+from opora.core.imports.problems import (
+    ALLOWED_SUFFIXES,
+    CSV_DELIMITERS,
+    CSV_ENCODINGS,
+    MAX_CELL_CHARS,
+    MAX_ERRORS,
+    CellValue,
+    ErrorList,
+    FileRejected,
+    NumberedRow,
+    Progress,
+    RowError,
+    _extra_column,
+    _is_blank,
+    _reject,
+    _reject_at,
+    normalise,
+)
 
-ALLOWED_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv")
-CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "utf-16", "cp1251")
-MAX_CELL_CHARS = 4000  # no column Opora reads holds more; a longer cell is damage, not data
-CSV_DELIMITERS: tuple[str, ...] = (";", ",", "\t")
-MAX_ERRORS = 1000  # beyond this the list stops growing: nobody reads further
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in a file: the row as numbered in Excel (header = 1), the column, the reason."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-    def __str__(self) -> str:
-        parts = []
-        if self.row is not None:
-            parts.append(_("row %(row)d") % {"row": self.row})
-        if self.column:
-            parts.append(_("column «%(column)s»") % {"column": self.column})
-        where = ", ".join(parts)
-        return f"{where}: {self.message}" if where else self.message
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be imported; nothing was changed."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
-
-
-@dataclass
-class ErrorList:
-    """Collects row errors up to MAX_ERRORS and counts the rest."""
-
-    items: list[RowError] = field(default_factory=list)
-    dropped: int = 0
-
-    def add(self, row: int | None, column: str, message: str) -> None:
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(RowError(row, column, message))
-        else:
-            self.dropped += 1
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def final(self) -> list[RowError]:
-        """The errors in row order (a file-wide problem first)."""
-        ordered = sorted(self.items, key=lambda e: e.row or 0)
-        if not self.dropped:
-            return ordered
-        more = RowError(
-            None,
-            "",
-            ngettext(
-                "… and %(count)d more problem.", "… and %(count)d more problems.", self.dropped
-            )
-            % {"count": self.dropped},
-        )
-        return [*ordered, more]
-
+__all__ = [
+    "ALLOWED_SUFFIXES", "CSV_DELIMITERS", "CSV_ENCODINGS", "HEADER_SEARCH_ROWS", "MAX_CELL_CHARS", "MAX_ERRORS",
+    "CellValue", "Column", "ColumnMap", "CsvSource", "ErrorList", "FileRejected", "HeaderMismatch", "Layout",
+    "NumberedRow", "Progress", "RowError", "Sheet", "check_row", "check_zip_size", "csv_dialect", "detect_delimiter",
+    "detect_encoding", "header_name", "likely_header", "map_columns", "normalise", "open_sheet", "raw_rows",
+]
 
 @dataclass(frozen=True)
 class CsvSource:
@@ -122,14 +81,6 @@ class Sheet:
     workbook_sheet: Any = None
 
 
-def _reject(message: str) -> FileRejected:
-    return FileRejected([RowError(None, "", message)])
-
-
-def _is_blank(cells: Sequence[CellValue]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
 def _header_cells(cells: Sequence[CellValue]) -> list[str]:
     header = ["" if c is None else str(c).strip() for c in cells]
     while header and not header[-1]:
@@ -144,9 +95,6 @@ def _split_header(
         if not _is_blank(cells):
             return number, _header_cells(cells)
     raise _reject(_("The file is empty."))
-
-
-HEADER_SEARCH_ROWS = 20  # a title, a date and notes above the header fit in this many rows
 
 
 def likely_header(rows: Sequence[tuple[int, Sequence[CellValue]]], known: frozenset[str]) -> int:
@@ -193,10 +141,6 @@ def _find_header(
     return number, _header_cells(cells), itertools.chain(seen[best + 1:], numbered)
 
 
-def _extra_column(position: int) -> str:
-    return _("column %(number)d (no header)") % {"number": position + 1}
-
-
 def _data_rows(
     numbered: Iterator[tuple[int, list[CellValue]]],
     header: list[str],
@@ -231,10 +175,6 @@ def check_row(number: int, cells: Sequence[CellValue], header: Sequence[str]) ->
                 number, column,
                 _("The cell is too long (at most %(max)d characters).") % {"max": MAX_CELL_CHARS},
             )
-
-
-def _reject_at(row: int, column: str, message: str) -> FileRejected:
-    return FileRejected([RowError(row, column, message)])
 
 
 @contextmanager
@@ -374,99 +314,6 @@ def _open_xlsx(
         workbook.close()
 
 
-_UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
-_FREQUENT = set("оеаинт")  # a third of the letters of any Russian text
-
-
-def _frequent_share(text: str) -> float:
-    letters = [c for c in text.lower() if "а" <= c <= "я"]
-    return sum(c in _FREQUENT for c in letters) / len(letters) if len(letters) >= 20 else 0.0
-
-
-def _unsupported(detected: str) -> FileRejected:
-    return _reject(
-        _("The file's encoding looks like %(detected)s; supported: %(supported)s. "
-          "Save it in Excel as «CSV UTF-8» or «Unicode text».")
-        % {"detected": detected, "supported": _("UTF-8, UTF-16 (with a BOM), Windows-1251")}
-    )
-
-
-def _looks_utf16(sample: bytes) -> bool:
-    """Latin and Cyrillic text in UTF-16 has a 0x00 or 0x04 in every other byte."""
-    if len(sample) < 8:
-        return False
-    for high in (sample[1::2], sample[0::2]):
-        if sum(b in (0, 4) for b in high) > 0.8 * len(high):
-            return True
-    return False
-
-
-def detect_encoding(path: Path) -> str:
-    """utf-8 or utf-16 (by BOM), utf-8 if the whole file decodes as such, otherwise cp1251.
-
-    Raises FileRejected for what would otherwise be read as garbage: UTF-16 without a BOM,
-    KOI8-R, or a file mixing UTF-8 with a single-byte encoding.
-    """
-    with path.open("rb") as f:
-        start = f.read(4)
-        if start[:3] == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return "utf-16"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        sample = f.read(1 << 16)
-        if _looks_utf16(sample):
-            raise _unsupported(_("UTF-16 without a byte order mark"))
-        f.seek(0)
-        try:
-            while chunk := f.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "utf-8"
-    if len(_UTF8_CYRILLIC.findall(sample)) >= 3:
-        raise _unsupported(_("a mix of UTF-8 and another encoding"))
-    # The same bytes read as KOI8-R give Russian letter frequencies only if that is what they are.
-    as_cp1251 = _frequent_share(sample.decode("cp1251", errors="replace"))
-    if _frequent_share(sample.decode("koi8-r", errors="replace")) > 1.5 * as_cp1251 + 0.05:
-        raise _unsupported("KOI8-R")
-    return "cp1251"
-
-
-def detect_delimiter(line: str) -> str:
-    """The delimiter that occurs most often in the header line, outside quotes."""
-    counts = dict.fromkeys(CSV_DELIMITERS, 0)
-    quoted = False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-
-
-def csv_dialect(path: Path) -> tuple[str, str]:
-    """The CSV file's encoding and delimiter; FileRejected when it is empty or unreadable."""
-    encoding = detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as f:
-        lines = list(itertools.islice((line for line in f if line.strip()), HEADER_SEARCH_ROWS))
-    if not lines:
-        raise _reject(_("The file is empty."))
-    # The header, not a title above it, shows the delimiter: the line that has most of one.
-    delimiter = max((detect_delimiter(line) for line in lines),
-                    key=lambda d: max(line.count(d) for line in lines))
-    return encoding, delimiter
-
-
 @contextmanager
 def raw_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[str, list[str], Iterator[NumberedRow]]]:
     """Every row as read, numbered as Excel shows it: (sheet, the workbook's sheets, rows)."""
@@ -513,142 +360,3 @@ def _open_csv(path: Path, header_row: int | None = None, known: frozenset[str] =
                     csv=CsvSource(path, encoding, delimiter))
 
 
-# --- Header -----------------------------------------------------------------------------------
-
-
-def normalise(text: str) -> str:
-    """Lower case, ё → е, underscores and runs of spaces → one space: for headers and values."""
-    text = text.replace("ё", "е").replace("Ё", "Е").lower().replace("_", " ").replace("\xa0", " ")
-    return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column an importer knows: its key (the English header) and accepted Russian headers."""
-
-    key: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    instead: tuple[str, ...] = ()  # keys whose column may stand in for a required one
-
-    def names(self) -> tuple[str, ...]:
-        return (self.key, *self.aliases)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a file keeps its data, as a user mapped it or a known form lays it out: the sheet,
-    the header row, for each header as written (normalised) the column key it means ("" for a
-    column to skip), and values that hold for every row (a form's title: «Предмет: Математика»)."""
-
-    sheet: str = ""
-    header_row: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    values: dict[str, str] = field(default_factory=dict)
-    form: str = ""  # the name of the recognised form, for the summary
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
-                "values": self.values, "form": self.form}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Layout | None:
-        if not data:
-            return None
-        row = data.get("header_row")
-        return cls(str(data.get("sheet") or ""), int(row) if row else None,
-                   {normalise(str(k)): str(v) for k, v in (data.get("columns") or {}).items()},
-                   {str(k): str(v) for k, v in (data.get("values") or {}).items()},
-                   str(data.get("form") or ""))
-
-
-def header_name(header: Sequence[str], position: int) -> str:
-    """What a mapping calls the header cell at `position`: its text, or «column N» when blank."""
-    written = header[position] if position < len(header) else ""
-    return normalise(written) if written else f"#{position + 1}"
-
-
-class HeaderMismatch(FileRejected):
-    """Required columns are missing from the header or repeated: a column mapping may fix it."""
-
-    def __init__(self, errors: list[RowError], sheet: Sheet) -> None:
-        super().__init__(errors)
-        self.sheet_name = sheet.name
-        self.header_row = sheet.header_row
-        self.header = list(sheet.header)
-
-
-@dataclass
-class ColumnMap:
-    index: dict[str, int]  # key → position in the row
-    label: dict[str, str]  # key → the header as the user wrote it
-    ignored: list[str]  # headers nobody reads
-    values: dict[str, str] = field(default_factory=dict)  # key → the value of every row (a layout's)
-    derived: set[str] = field(default_factory=set)  # keys an importer computes from other columns
-
-    def has(self, key: str) -> bool:
-        return key in self.index or key in self.values or key in self.derived
-
-    def cell(self, cells: Sequence[CellValue], key: str) -> CellValue:
-        if key in self.values:
-            return self.values[key]
-        pos = self.index.get(key)
-        if pos is None or pos >= len(cells):
-            return None
-        return cells[pos]
-
-
-def map_columns(sheet: Sheet, columns: Sequence[Column], layout: Layout | None = None) -> ColumnMap:
-    """Match the header against known columns; raise FileRejected on repeated ones and
-    HeaderMismatch on missing ones. A `layout`'s mapping decides for the headers it names."""
-    by_name: dict[str, str] = {}
-    for column in columns:
-        for name in column.names():
-            by_name[normalise(name)] = column.key
-    keys = {c.key for c in columns}
-    mapped = {name: key for name, key in (layout.columns if layout else {}).items() if not key or key in keys}
-    errors = ErrorList()
-    index: dict[str, int] = {}
-    label: dict[str, str] = {}
-    ignored: list[str] = []
-    width = max(len(sheet.header), max((int(n[1:]) for n in mapped if n[:1] == "#" and n[1:].isdigit()),
-                                       default=0))
-    for pos in range(width):
-        name = header_name(sheet.header, pos)
-        written = sheet.header[pos] if pos < len(sheet.header) and sheet.header[pos] else _extra_column(pos)
-        if name in mapped:
-            key = mapped[name] or None
-            if key is None:
-                continue
-        elif pos >= len(sheet.header) or not sheet.header[pos]:
-            continue
-        else:
-            key = by_name.get(name)
-        if key is None:
-            ignored.append(written)
-        elif key in index:
-            errors.add(
-                sheet.header_row,
-                written,
-                _("The column is repeated: «%(first)s» already means the same.")
-                % {"first": label[key]},
-            )
-        else:
-            index[key] = pos
-            label[key] = written
-    values = {k: v for k, v in (layout.values if layout else {}).items() if k in keys and k not in index}
-    for column in columns:
-        if column.key in values:
-            label[column.key] = _("%(column)s (for the whole file)") % {
-                "column": column.aliases[0] if column.aliases else column.key}
-        present = [k for k in (column.key, *column.instead) if k in index or k in values]
-        if column.required and not present:
-            errors.add(
-                sheet.header_row,
-                column.key,
-                _("Required column is missing (accepted headers: %(names)s).")
-                % {"names": ", ".join(column.names())},
-            )
-    if errors:
-        raise HeaderMismatch(errors.final(), sheet)
-    return ColumnMap(index, label, ignored, values)
