@@ -5,10 +5,14 @@ bulk reader and checks as a file in Opora's own layout."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from opora.core.imports.tabular import Layout
+from opora.jobs.models import Job, JobStatus
 from opora.results.imports.results import results_import
 from opora.results.models import Scale
 from tests.conftest import Cast
@@ -45,3 +49,28 @@ def test_a_mapped_file_keeps_every_row_check(cast: Cast, vpr_math: Scale, tmp_pa
     outcome = results_import(actor=cast.alice, path=path, layout=LAYOUT)
     assert not outcome.ok and stored() == []
     assert messages(outcome) == ["строка 5, столбец «1»: Балл 11 выше максимального за задание 10."]
+
+
+def test_the_mapping_page_takes_one_value_for_the_whole_file(
+    client: Any, cast: Cast, vpr_math: Scale, tmp_path: Path, django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A class list of one work: no procedure, year, subject or grade columns; the page takes them once."""
+    path = write_xlsx(tmp_path / "5а.xlsx", [["Код ОО", "Код участника", "1", "2", "Сумма"],
+                                              ["1001", "p1", 3, 3, 6], ["1001", "p2", 6, 6, 12]])
+    client.force_login(cast.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_results"), {"results-file": SimpleUploadedFile(path.name, path.read_bytes())})
+    job = Job.objects.get(kind="import_results")
+    assert job.status == JobStatus.FAILED and job.result["mapping"]
+    url = reverse("import_mapping", args=[job.pk])
+    page = client.get(url)
+    assert 'name="value-subject"' in page.text
+    form = {"header_row": "1", "column-0": "school_code", "column-1": "pupil", "column-2": "task_1",
+            "column-3": "task_2", "column-4": "primary_score", "value-procedure": "ВПР", "value-year": "2025",
+            "value-subject": "Математика"}
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "параллель" in refused.text and 'value="Математика"' in refused.text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**form, "value-grade": "5"}).status_code == 302
+    assert Job.objects.filter(kind="import_results", status=JobStatus.SUCCEEDED).exists()
+    assert stored() == EXPECTED

@@ -139,8 +139,9 @@ def suggest(header: Sequence[str], fields: Sequence[Field], *, tasks: str = "") 
     return chosen
 
 
-def mapping_errors(chosen: dict[int, str], fields: Sequence[Field]) -> list[str]:
-    """Why the chosen mapping cannot be used: a field taken twice, a required field not chosen."""
+def mapping_errors(chosen: dict[int, str], fields: Sequence[Field], values: dict[str, str] | None = None) -> list[str]:
+    """Why the chosen mapping cannot be used: a field taken twice, a required field neither
+    chosen for a column nor given one value for the whole file."""
     errors = []
     labels = {f.key: f.label for f in fields}
     taken: dict[str, int] = {}
@@ -152,19 +153,22 @@ def mapping_errors(chosen: dict[int, str], fields: Sequence[Field]) -> list[str]
                           % {"field": labels.get(key, key), "first": taken[key] + 1, "second": pos + 1})
         taken.setdefault(key, pos)
     for f in fields:
-        if f.required and f.key not in taken:
+        if f.required and f.key not in taken and not (values or {}).get(f.key):
             errors.append(_("Choose the column for «%(field)s»: it is required.") % {"field": f.label})
     return errors
 
 
-def layout_of(preview_: Preview, chosen: dict[int, str]) -> Layout:
-    """The mapping as it is saved and applied: by header text, so column order may change."""
+def layout_of(preview_: Preview, chosen: dict[int, str], values: dict[str, str] | None = None) -> Layout:
+    """The mapping as it is saved and applied: by header text, so column order may change; a
+    value given for the whole file holds only where no column was chosen for that field."""
     header = preview_.header()
     columns = {header_name(header, pos): key for pos, key in chosen.items()}
     # Headers left unchosen are skipped explicitly, so a known name among them cannot sneak in.
     for pos in range(len(header)):
         columns.setdefault(header_name(header, pos), "")
-    return Layout(preview_.sheet, preview_.header_row, columns)
+    mapped = set(chosen.values())
+    fixed = {k: v for k, v in (values or {}).items() if v and k not in mapped}
+    return Layout(preview_.sheet, preview_.header_row, columns, fixed)
 
 
 def fits(layout: Layout, header: Sequence[str]) -> bool:

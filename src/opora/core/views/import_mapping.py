@@ -54,7 +54,9 @@ def _context(job: Job, kind: ImportKind, shown: Preview, chosen: dict[int, str],
          "samples": shown.samples(pos)}
         for pos in range(shown.width)
     ]
-    return {"job": job, "kind": kind, "preview": shown, "columns": columns,
+    values = extra.pop("values", {})
+    required = [{"key": f.key, "label": f.label, "value": values.get(f.key, "")} for f in kind.fields() if f.required]
+    return {"job": job, "kind": kind, "preview": shown, "columns": columns, "required": required,
             "choices": _choices(kind, kind.fields(), shown.width), "rows": shown.below(shown.header_row),
             "header": header, "saved": mappings_for(kind.kind)[:20], **extra}
 
@@ -79,11 +81,12 @@ def import_mapping(request: UserRequest, job_id: str) -> HttpResponse:
     valid = {key for key, _label in _choices(kind, fields, shown.width)}
     chosen = {pos: key for pos in range(shown.width) if (key := request.POST.get(f"column-{pos}", "")) in valid}
     name = request.POST.get("name", "").strip()[:100]
-    errors = mapping_errors(chosen, fields)
+    values = {f.key: request.POST.get(f"value-{f.key}", "").strip()[:200] for f in fields if f.required}
+    errors = mapping_errors(chosen, fields, values)
     if errors:
         return render(request, "core/imports/mapping.html",
-                      _context(job, kind, shown, chosen, name=name, errors=errors), status=400)
-    layout = layout_of(shown, chosen)
+                      _context(job, kind, shown, chosen, name=name, errors=errors, values=values), status=400)
+    layout = layout_of(shown, chosen, values)
     if name:
         mapping_save(actor=request.user, kind=kind.kind, name=name, layout=layout)
     again = import_remapped(request.user, job, kind, path, layout)
