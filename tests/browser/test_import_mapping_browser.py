@@ -51,15 +51,15 @@ def test_officer_maps_a_district_file_and_the_next_one_loads_with_the_saved_mapp
     assert page.get_by_label("Что означает «Код ОО»").input_value() == "code"
     assert page.get_by_label("Что означает «Наименование ОО»").input_value() == "name"
     page.get_by_label("Что означает «Муниципальное образование»").select_option("municipality")
-    page.get_by_label("Что означает «Вид организации»").select_option("type")
+    page.get_by_label("Что означает «Местность»").select_option("settlement")
     page.get_by_label("Что означает «Примечание»").select_option("")
     page.get_by_label("Сохранить сопоставление как").fill("Список школ района")
     page.get_by_role("button", name="Загрузить с этим сопоставлением").click()
-    # «Местность» was left unmapped: the page says what is missing and keeps every choice.
-    assert "Выберите столбец для «тип поселения»" in page.locator(".errorlist").inner_text()
-    assert page.get_by_label("Что означает «Вид организации»").input_value() == "type"
+    # «Вид организации» was left unmapped: the page says what is missing and keeps every choice.
+    assert "Выберите столбец для «тип»" in page.locator("ul.errorlist").inner_text()
+    assert page.get_by_label("Что означает «Местность»").input_value() == "settlement"
     assert page.get_by_label("Сохранить сопоставление как").input_value() == "Список школ района"
-    page.get_by_label("Что означает «Местность»").select_option("settlement")
+    page.get_by_label("Что означает «Вид организации»").select_option("type")
     _shot(page, "mapping-2-columns")
     page.get_by_role("button", name="Загрузить с этим сопоставлением").click()
     page.wait_for_selector(".job-progress[data-status=succeeded]")
