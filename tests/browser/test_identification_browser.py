@@ -43,7 +43,9 @@ def test_analyst_runs_identification_and_reads_why_a_school_is_flagged(
     page.locator('.run-progress[data-status="done"]').wait_for()  # htmx polled until the run finished
     page.locator(".run-progress a.run-result").click()
 
+    page.wait_for_url("**/identification/runs/*/")
     rows = page.locator("table.identification tbody tr")
+    rows.first.wait_for()  # count() does not wait for the run's page to load
     assert rows.count() == len(built.region10)
     assert "Заречная" in rows.first.inner_text()  # the flagged school first
     rows.first.get_by_role("link").click()

@@ -19,6 +19,7 @@ def test_head_reads_the_results_over_years_and_the_failed_tasks(
     page.get_by_role("link", name="МБОУ СОШ № 1 г. Озёрска").click()
     page.get_by_role("link", name="Результаты оценочных процедур").click()
     years = page.locator("table.years tbody tr")
+    years.first.wait_for()  # count() does not wait for the page to load
     assert years.count() == 2 and years.first.inner_text().startswith("2025")
     assert "+15,0" in years.first.inner_text()
     tasks = page.locator("table.tasks tbody tr")
@@ -33,8 +34,10 @@ def test_officer_sorts_the_table_and_downloads_xlsx(
     sign_in(page, live_server.url, "oleg")
     page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Результаты").click()
     rows = page.locator("table.indicators tbody tr")
+    rows.first.wait_for()
     assert rows.count() == 2 and "Озёрска" in rows.first.inner_text()
     page.get_by_role("link", name="Доля «4» и «5», %").click()  # 37,5% at Заречная > 31,7%
+    page.wait_for_url("**sort=high*")
     assert "Заречная" in page.locator("table.indicators tbody tr").first.inner_text()
     with page.expect_download() as download:
         page.get_by_role("link", name="Выгрузить в XLSX").click()

@@ -57,8 +57,8 @@ def test_wrong_password_keeps_the_login_and_says_why(page, live_server, cast: Ca
     page.get_by_label("Логин").fill("sam")
     page.get_by_label("Пароль").fill("wrong-password")
     page.get_by_role("button", name="Войти").click()
+    page.locator(".errorlist").wait_for()  # is_visible() does not wait for the answer
     assert page.get_by_label("Логин").input_value() == "sam"
-    assert page.locator(".errorlist").is_visible()
     assert re.search(r"[а-яА-Я]", page.locator(".errorlist").inner_text())
 
 
@@ -85,11 +85,11 @@ def test_administrator_invites_a_person_and_assigns_a_role(page, live_server, ca
     page.get_by_label("Логин").fill("novikova")
     page.get_by_label("Эл. почта").fill("novikova@example.org")
     page.get_by_role("button", name="Пригласить").click()
-    assert page.get_by_role("heading", name="Анна Сергеевна Новикова").is_visible()
+    page.get_by_role("heading", name="Анна Сергеевна Новикова").wait_for()
     assert page.get_by_test_id("invitation-link").is_visible()
 
     page.get_by_label("Роль", exact=True).select_option("teacher")
     page.get_by_label("Школа", exact=True).select_option(label="МКОУ Заречная ООШ (1002)")
     page.get_by_role("button", name="Назначить").click()
-    assert page.locator("table.roles").get_by_text("учитель").is_visible()
+    page.locator("table.roles").get_by_text("учитель").wait_for()
     assert page.locator("table.roles").get_by_text("МКОУ Заречная ООШ").is_visible()
