@@ -13,6 +13,7 @@ from opora.core.models import School, SocialPassport
 from opora.identification.inputs import inputs_load
 from opora.identification.models import RuleSet, Run
 from opora.identification.services import list_approve, override_set
+from opora.identification.warnings import warning_texts
 from opora.results.models import SchoolIndicator
 from tests.identification.builders import AGGREGATES_ONLY, LOW, OTHER_REGION, PASSPORT_2024, YEAR, Built, aggregate_row
 from tests.identification.conftest import run_now
@@ -125,3 +126,14 @@ def test_history_holds_every_school_of_earlier_approved_lists(built: Built, rule
 def test_a_year_without_results_is_refused(built: Built) -> None:
     with pytest.raises(ValidationFailed):
         _load(built, year=2026)
+
+
+def test_identification_leaves_mean_only_works_out_and_says_so(built: Built, rule_sets: dict[str, RuleSet]) -> None:
+    SchoolIndicator.objects.filter(school__code=AGGREGATES_ONLY, year=YEAR, subject__code="math").update(
+        mark2=None, mark3=None, mark4=None, mark5=None, fail_share=None, fail_low=None, fail_high=None,
+        high_share=None, high_low=None, high_high=None)
+    run = run_now(built.cast.r10, YEAR, rule_sets["federal"])
+    assert run.inputs["works"]["aggregates_suppressed"] == {"works": 1, "schools": 1}
+    texts = [w.text for w in warning_texts(run.warnings)]
+    assert any("только средний результат" in t or "недостаточно данных" in t for t in texts), texts
+    assert run.inputs["works"]["aggregates"] == 3  # the other three aggregate rows are read

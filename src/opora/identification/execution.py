@@ -40,7 +40,7 @@ def run_execute(run: Run, progress: Progress | None = None) -> Run:
     """Read the inputs, compute the flags, store one row per school. Safe to call again."""
     from opora.analytics.identify import identify
     from opora.analytics.rules import RuleParams
-    from opora.identification.inputs import inputs_load
+    from opora.identification.inputs import inputs_load, suppressed_warning
 
     report = progress or (lambda done, total: None)
     Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, error="")
@@ -72,7 +72,7 @@ def run_execute(run: Run, progress: Progress | None = None) -> Run:
         RunSchool.objects.bulk_create(rows, batch_size=BATCH)
         run.inputs = data.read
         run.population = result.population
-        run.warnings = result.warnings
+        run.warnings = result.warnings + suppressed_warning(data.read)
         run.summary = {
             "schools": len(rows),
             "included": sum(r.included for r in rows),

@@ -75,7 +75,7 @@ def inputs_load(*, region: Region, year: int, params: dict[str, Any]) -> Inputs:
     subjects = dict(Subject.objects.values_list("code", "is_core"))
 
     pupils, parts = _pupil_works(codes, years)
-    aggregates = _aggregate_works(region, years)
+    aggregates, suppressed = _aggregate_works(region, years)
     works, superseded = _works(pupils, aggregates, subjects)
     if not (works["year"] == year).any():
         raise ValidationFailed(
@@ -96,6 +96,8 @@ def inputs_load(*, region: Region, year: int, params: dict[str, Any]) -> Inputs:
             "pupils": int((works["source"] == Source.PUPILS).sum()),
             "aggregates": int((works["source"] == Source.AGGREGATES).sum()),
             "aggregates_superseded": superseded,
+            # Aggregates of `year` with the mark counts suppressed: no share can be read from them.
+            "aggregates_suppressed": _suppressed_count(suppressed, year),
             "by_year": _counts(works, ["procedure", "year", "source"]),
         },
         "aggregate_rows": len(aggregates),
@@ -192,13 +194,18 @@ _AGGREGATE_FIELDS = {
 }
 
 
-def _aggregate_works(region: Region, years: list[int]) -> pd.DataFrame:
-    """Whole-grade school-aggregate rollups of the region's schools in `years`."""
+def _aggregate_works(region: Region, years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Whole-grade school-aggregate rollups of the region's schools in `years`, and apart the rows
+    whose mark counts the form suppressed (school_code, year): every rule reads shares, so those
+    rows are left out and the run says how many there were."""
     rows = SchoolIndicator.objects.filter(
         source=Source.AGGREGATES, class_name="", year__in=years, school__municipality__region=region,
         school__is_active=True,
     ).values_list(*_AGGREGATE_FIELDS.values())
     frame = pd.DataFrame(list(rows), columns=list(_AGGREGATE_FIELDS))
+    blind = frame["fail_share"].isna()
+    suppressed = frame.loc[blind, ["school_code", "year"]]
+    frame = frame[~blind].reset_index(drop=True)
     n = frame["participants"].astype("float64")
     # The forms give shares; counts are what pooling needs (a share × N is a whole number of pupils).
     frame = frame.assign(
@@ -208,7 +215,20 @@ def _aggregate_works(region: Region, years: list[int]) -> pd.DataFrame:
         **{c: pd.NA for c in PUPIL_ONLY_COLUMNS},
     )
     _distribution_boundaries(frame, years)
-    return frame.drop(columns="score_counts")
+    return frame.drop(columns="score_counts"), suppressed
+
+
+def _suppressed_count(suppressed: pd.DataFrame, year: int) -> dict[str, int]:
+    now = suppressed[suppressed["year"] == year]
+    return {"works": len(now), "schools": int(now["school_code"].nunique())}
+
+
+def suppressed_warning(read: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run's warning on aggregates with only a mean (none when there are none)."""
+    counts = read.get("works", {}).get("aggregates_suppressed") or {}
+    if not counts.get("works"):
+        return []
+    return [{"code": "counts_suppressed", "level": "limited", "year": read.get("year"), **counts}]
 
 
 def _distribution_boundaries(frame: pd.DataFrame, years: list[int]) -> None:
@@ -330,9 +350,12 @@ def data_warnings(*, region: Region, year: int, params: dict[str, Any]) -> list[
     rows = SchoolIndicator.objects.filter(
         class_name="", year__range=(year - back, year), school__municipality__region=region, school__is_active=True,
     ).values_list("school__code", "procedure__code", "year", "subject__code", "grade", "subject__is_core",
-                  "participants")
-    works = pd.DataFrame(list(rows), columns=["school_code", "procedure", "year", "subject", "grade", "core",
-                                              "participants"])
+                  "participants", "fail_share")
+    frame = pd.DataFrame(list(rows), columns=["school_code", "procedure", "year", "subject", "grade", "core",
+                                              "participants", "fail_share"])
+    blind = frame["fail_share"].isna()
+    works = frame[~blind].drop(columns="fail_share")
     passports, _years, _missing = _passports(region, year)
     codes = pd.Index(_schools(region)["school_code"].astype(str))
-    return rule_warnings(rule, inventory(works, passports, codes, year, rule), year)
+    suppressed = {"works": {"aggregates_suppressed": _suppressed_count(frame[blind], year)}, "year": year}
+    return rule_warnings(rule, inventory(works, passports, codes, year, rule), year) + suppressed_warning(suppressed)

@@ -112,6 +112,10 @@ def _text(w: Mapping[str, Any], names: Names) -> str:
     if code == "sign_not_judged":
         return _("The sign «%(sign)s» could not be judged for any school: %(needs)s.") % {
             "sign": sign_label(w.get("sign", "")), "needs": SIGN_NEEDS.get(str(w.get("needs")), "")}
+    if code == "counts_suppressed":
+        return _("%(works)s works of %(schools)s schools in %(year)s have only a mean score (the form "
+                 "suppresses their mark counts): not enough data for the shares of marks «2», so they are "
+                 "not counted.") % {"works": w.get("works"), "schools": w.get("schools"), "year": w.get("year")}
     if code == "not_assessed":
         reasons = w.get("reasons", {})
         return _("%(schools)s schools not assessed: %(reasons)s.") % {

@@ -173,7 +173,8 @@ def measures_on_time(schools: list[School], year: int, today: date) -> list[Cont
 def pupils_below_minimum(schools: list[School], year: int, today: date) -> list[Contribution]:
     """Pupils with the mark «2» among all who wrote, over every procedure and subject of the year."""
     rows = (SchoolIndicator.objects.filter(school__in=schools, year=year, class_name="")
-            .values("school_id").order_by().annotate(fails=Sum("mark2"), total=Sum("participants")))
+            .values("school_id").order_by()
+            .annotate(fails=Sum("mark2"), total=Sum("participants", filter=Q(mark2__isnull=False))))
     sums: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for r in rows:
         sums[r["school_id"]] = (r["fails"] or 0, r["total"] or 0)

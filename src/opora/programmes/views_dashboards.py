@@ -52,6 +52,11 @@ def _pct(value: float | int | None) -> float | int | str:
     return "" if value is None else value
 
 
+def _share(value: float | None) -> float | str:
+    """A share as a percentage; empty where the form suppressed the mark counts."""
+    return "" if value is None else round(value * 100, 1)
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -267,8 +272,8 @@ def _school_xlsx(panel: SchoolPanel, table: str) -> HttpResponse:
     name = f"school-{panel.school.code}-{panel.year}-{table}.xlsx"
     rows: list[list[Any]]
     if table == "results":
-        rows = [[r.procedure, r.subject, r.grade, y, i.participants, round(i.fail_share * 100, 1),
-                 round(i.high_share * 100, 1), _pct(i.mean_mark)]
+        rows = [[r.procedure, r.subject, r.grade, y, i.participants, _share(i.fail_share),
+                 _share(i.high_share), _pct(i.mean_mark)]
                 for r in panel.results for y, i in zip(panel.result_years, r.years, strict=True) if i is not None]
         headers = [_("Procedure"), _("Subject"), _("Grade"), _("Year"), _("Participants"), _("Mark «2», %"),
                    _("Marks «4» and «5», %"), _("Mean mark")]

@@ -177,16 +177,18 @@ class SchoolIndicator(models.Model):
     class_name = models.CharField(max_length=16, blank=True, default="")
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.PUPILS)
     participants = models.PositiveIntegerField()
-    mark2 = models.PositiveIntegerField(default=0)
-    mark3 = models.PositiveIntegerField(default=0)
-    mark4 = models.PositiveIntegerField(default=0)
-    mark5 = models.PositiveIntegerField(default=0)
-    fail_share = models.FloatField()
-    fail_low = models.FloatField()
-    fail_high = models.FloatField()
-    high_share = models.FloatField()
-    high_low = models.FloatField()
-    high_high = models.FloatField()
+    # Null mark counts (and so null shares): an aggregate whose counts the form suppresses (small
+    # schools), which carries only the mean; every share-based figure says «недостаточно данных».
+    mark2 = models.PositiveIntegerField(default=0, null=True, blank=True)
+    mark3 = models.PositiveIntegerField(default=0, null=True, blank=True)
+    mark4 = models.PositiveIntegerField(default=0, null=True, blank=True)
+    mark5 = models.PositiveIntegerField(default=0, null=True, blank=True)
+    fail_share = models.FloatField(null=True, blank=True)
+    fail_low = models.FloatField(null=True, blank=True)
+    fail_high = models.FloatField(null=True, blank=True)
+    high_share = models.FloatField(null=True, blank=True)
+    high_low = models.FloatField(null=True, blank=True)
+    high_high = models.FloatField(null=True, blank=True)
     mean_pct = models.FloatField(null=True, blank=True)  # mean primary score, % of maximum
     mean_mark = models.FloatField(null=True, blank=True)
     # Spread of the primary score (sd, % of maximum) and pupils by primary score 0..max: from
@@ -216,6 +218,11 @@ class SchoolIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.procedure_id} {self.year} {self.subject_id} {self.grade}{self.class_name}"
+
+    @property
+    def counts_known(self) -> bool:
+        """False for an aggregate with the mark counts suppressed: only its mean can be used."""
+        return self.fail_share is not None
 
 
 class TaskIndicator(models.Model):

@@ -40,9 +40,10 @@ SORTS: dict[str, list[str | OrderBy]] = {
     "school": ["school__name"],
     "municipality": ["school__municipality__name", "school__name"],
     "participants": ["-participants", "school__name"],
-    "fail": ["-fail_share", "school__name"],
-    "high": ["-high_share", "school__name"],
-    "mean": ["-mean_pct", "school__name"],
+    # Suppressed counts (no share) and no mean go last on both databases.
+    "fail": [F("fail_share").desc(nulls_last=True), "school__name"],
+    "high": [F("high_share").desc(nulls_last=True), "school__name"],
+    "mean": [F("mean_pct").desc(nulls_last=True), "school__name"],
     "change": [F("fail_change").desc(nulls_last=True), "school__name"],
 }
 
@@ -240,7 +241,8 @@ def transition(school: School) -> list[dict[str, Any]]:
     """The grade 4 → 5 drop: quality (share of «4» and «5») of the same cohort in ВПР grade 4
     of year Y−1 and grade 5 of year Y, for the latest year that has both."""
     rows = list(
-        SchoolIndicator.objects.filter(school=school, procedure__code="vpr", grade__in=(4, 5), class_name="")
+        SchoolIndicator.objects.filter(school=school, procedure__code="vpr", grade__in=(4, 5), class_name="",
+                                       high_share__isnull=False)
         .values("year", "grade", "participants", "high_share", "subject__code", "subject__name")
     )
     if not rows:
@@ -268,6 +270,7 @@ def pooled_table(
     qs = SchoolIndicator.objects.filter(
         school__in=access.schools_for(user, Perm.VIEW_SCHOOL), procedure=procedure, year=year,
         subject__code__in=subjects, grade__in=grades, class_name="",
+        fail_share__isnull=False,  # shares pool over counts; a mean-only aggregate has none
     )
     if municipality:
         qs = qs.filter(school__municipality_id=municipality)

@@ -34,20 +34,22 @@ class IndicatorOut(Schema):
     grade: int
     class_name: str = Field(description="Класс, например «5А»; пусто — вся параллель")
     participants: int = Field(description="Число участников")
-    fail_share: float = Field(description="Доля «2» (или ниже минимального балла), 0–1")
-    fail_low: float = Field(description="Нижняя граница 95% интервала Уилсона")
-    fail_high: float = Field(description="Верхняя граница 95% интервала Уилсона")
-    high_share: float = Field(description="Доля «4» и «5» (ЕГЭ: не ниже высокого балла), 0–1")
-    high_low: float
-    high_high: float
+    # Null shares and counts: an aggregate whose mark counts the form suppressed (only the mean).
+    fail_share: float | None = Field(description="Доля «2» (или ниже минимального балла), 0–1; "
+                                                 "пусто — число отметок в форме скрыто")
+    fail_low: float | None = Field(description="Нижняя граница 95% интервала Уилсона")
+    fail_high: float | None = Field(description="Верхняя граница 95% интервала Уилсона")
+    high_share: float | None = Field(description="Доля «4» и «5» (ЕГЭ: не ниже высокого балла), 0–1")
+    high_low: float | None
+    high_high: float | None
     mean_pct: float | None = Field(description="Средний первичный балл, % от максимума")
     mean_mark: float | None = Field(description="Средняя отметка")
     fail_change: float | None = Field(description="Изменение доли «2» к прошлому году")
     negative_dynamics: bool = Field(description="Рост доли «2» на 10 п. п. и более")
-    mark2: int
-    mark3: int
-    mark4: int
-    mark5: int
+    mark2: int | None
+    mark3: int | None
+    mark4: int | None
+    mark5: int | None
     small_group: str = Field(description="too_few: меньше 10 участников; warn: 10–29")
     source: str = Field(description="pupils — по работам учеников, aggregates — по сводным формам")
 

@@ -70,7 +70,7 @@ def _by_procedure_year(school_ids: list[int] | None, region_id: int, years: rang
     qs = qs.filter(school_id__in=school_ids) if school_ids is not None else qs.filter(
         school__municipality__region_id=region_id)
     rows = (qs.values("procedure__name", "year").order_by()
-            .annotate(p=Sum("participants"), m2=Sum("mark2"),
+            .annotate(p=Sum("participants"), m2=Sum("mark2"), pf=Sum("participants", filter=Q(mark2__isnull=False)),
                       mm=Sum(F("mean_mark") * Cast("participants", FloatField()), filter=Q(mean_mark__isnull=False)),
                       mp=Sum("participants", filter=Q(mean_mark__isnull=False))))
     return {(r["procedure__name"], r["year"]): r for r in rows}
@@ -83,14 +83,15 @@ def _by_subject(school_ids: list[int] | None, region_id: int, year: int) -> dict
     qs = qs.filter(school_id__in=school_ids) if school_ids is not None else qs.filter(
         school__municipality__region_id=region_id)
     rows = (qs.values("procedure__name", "subject__name").order_by()
-            .annotate(p=Sum("participants"), m2=Sum("mark2"),
+            .annotate(p=Sum("participants"), m2=Sum("mark2"), pf=Sum("participants", filter=Q(mark2__isnull=False)),
                       mm=Sum(F("mean_mark") * Cast("participants", FloatField()), filter=Q(mean_mark__isnull=False)),
                       mp=Sum("participants", filter=Q(mean_mark__isnull=False))))
     return {(r["procedure__name"], r["subject__name"]): r for r in rows}
 
 
 def _fail(row: dict | None) -> float | None:
-    return share(row["m2"] or 0, row["p"] or 0) if row else None
+    # Over the schools whose mark counts are known (a mean-only aggregate has none).
+    return share(row["m2"] or 0, row["pf"] or 0) if row else None
 
 
 def _mean(row: dict | None) -> float | None:

@@ -3,6 +3,10 @@
 One row per school × procedure × year × subject × grade with the mark counts; written straight
 into `SchoolIndicator` (source «aggregates», the whole grade) and `TaskIndicator`. A cell that
 already has pupil results is refused: those figures come from the pupils themselves.
+
+Forms suppress the mark counts of small schools: a row may leave all four blank (or write «*»,
+«<5», «н/д») when it gives the mean score; its shares stay empty and every figure that needs them
+says «недостаточно данных».
 """
 
 from __future__ import annotations
@@ -56,17 +60,20 @@ AGGREGATE_COLUMNS: tuple[Column, ...] = (
     Column("subject", ("предмет",), required=True),
     Column("grade", ("параллель", "класс"), required=True),
     Column("participants", ("участники", "число участников"), required=True),
-    Column("mark2", ("отметка 2", "2"), required=True),
-    Column("mark3", ("отметка 3", "3"), required=True),
-    Column("mark4", ("отметка 4", "4"), required=True),
-    Column("mark5", ("отметка 5", "5"), required=True),
+    Column("mark2", ("отметка 2", "2")),
+    Column("mark3", ("отметка 3", "3")),
+    Column("mark4", ("отметка 4", "4")),
+    Column("mark5", ("отметка 5", "5")),
     Column("mean_pct", ("средний процент", "средний % выполнения")),
+    Column("mean_mark", ("средняя отметка", "средний балл")),
     Column("pct_sd", ("стандартное отклонение %", "ст. откл. %", "sd %")),
     Column("lowered", ("понизили",)),
     Column("confirmed", ("подтвердили",)),
     Column("raised", ("повысили",)),
 )
 NEGATIVE_DYNAMICS = 0.10
+# How forms write a count they suppress (too few pupils to publish).
+SUPPRESSED = frozenset({"*", "**", "-", "—", "–", "<5", "< 5", "н/д", "нд", "скрыто", "конфиденциально", "x", "х"})
 
 
 @dataclass
@@ -77,12 +84,14 @@ class _Row:
     school: School
     subject: Subject
     grade: int
-    counts: dict[str, int]
+    counts: dict[str, int] | None  # None: suppressed by the form
     mean_pct: float | None
     journal: dict[str, int | None]
     tasks: dict[int, float] = field(default_factory=dict)
     pct_sd: float | None = None
     scores: list[int] | None = None  # pupils by primary score 0..max
+    mean_mark: float | None = None
+    participants: int = 0
 
     @property
     def cell(self) -> tuple[int, int, int, int, int]:
@@ -197,9 +206,9 @@ class _Cells:
         self.ok = False
         return None
 
-    def count(self, key: str, *, required: bool) -> int | None:
+    def count(self, key: str, *, required: bool, suppressible: bool = False) -> int | None:
         raw = self.raw(key)
-        if not cell_text(raw):
+        if not cell_text(raw) or (suppressible and cell_text(raw).lower() in SUPPRESSED):
             if required:
                 self.fail(key, _("The value is required."))
             return None
@@ -208,6 +217,22 @@ class _Cells:
         except CellError as exc:
             self.fail(key, str(exc))
             return None
+
+    def mark(self, key: str) -> float | None:
+        """A mean mark from 2 to 5."""
+        raw = self.raw(key)
+        text = cell_text(raw)
+        if not text:
+            return None
+        try:
+            value = cell_decimal(raw)
+        except CellError as exc:
+            self.fail(key, str(exc))
+            return None
+        if not 2 <= value <= 5:
+            self.fail(key, _("A mean mark must be between 2 and 5, found %(value)s.") % {"value": text})
+            return None
+        return float(value)
 
     def percent(self, key: str) -> float | None:
         raw = self.raw(key)
@@ -245,9 +270,19 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
         reader.fail("school_code", _("You may not import results of the school %(code)s «%(name)s».")
                     % {"code": school.code, "name": school.name})
     participants = reader.count("participants", required=True)
-    counts = {key: reader.count(key, required=True) for key in MARKS}
+    counts = {key: reader.count(key, required=False, suppressible=True) for key in MARKS if columns.has(key)}
     journal = {key: reader.count(key, required=False) for key in JOURNAL if columns.has(key)}
     mean_pct = reader.percent("mean_pct") if columns.has("mean_pct") else None
+    mean_mark = reader.mark("mean_mark") if columns.has("mean_mark") else None
+    known = {k: v for k, v in counts.items() if v is not None}
+    if known and len(known) < len(MARKS):
+        missing = next(k for k in MARKS if k not in known)
+        reader.fail(missing, _("Give all four mark counts, or leave all four empty when the form "
+                               "suppresses them."))
+    elif not known and reader.ok and mean_pct is None and mean_mark is None:
+        reader.fail(next((k for k in MARKS if columns.has(k)), "participants"),
+                    _("Without the mark counts the row needs the mean score («средний процент» "
+                      "or «средняя отметка»)."))
     pct_sd = reader.percent("pct_sd") if columns.has("pct_sd") else None
     scale = context.scales.get((procedure.pk, year, subject.pk, grade)) if procedure and subject and year and grade \
         else None
@@ -260,8 +295,8 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
                 tasks[staging.task_number(key)] = value
     if participants is not None and participants == 0:
         reader.fail("participants", _("There must be at least one participant."))
-    if participants and all(v is not None for v in counts.values()):
-        total = sum(v for v in counts.values() if v is not None)
+    if participants and len(known) == len(MARKS):
+        total = sum(known.values())
         if total != participants:
             reader.fail("participants", _("The marks add up to %(total)d, not to the %(count)d "
                                           "participants.") % {"total": total, "count": participants})
@@ -279,14 +314,15 @@ def _parse(number: int, cells: list[Any], columns: ColumnMap, errors: ErrorList,
                                                   "The work has only %(count)d tasks.", count)
                         % {"count": count})
     if scores is not None and participants and reader.ok:
-        _check_scores(reader, scores, participants, counts, scale)
+        _check_scores(reader, scores, participants, known, scale)
     if scores is not None and pct_sd is None and scale is not None and scale.max_score:
         pct_sd = _distribution_sd(scores, scale.max_score)
     if not reader.ok:
         return None
     assert procedure and subject and school and year and grade and participants
     return _Row(number, procedure, year, school, subject, grade,
-                {k: int(v or 0) for k, v in counts.items()}, mean_pct, journal, tasks, pct_sd, scores)
+                dict(known) if len(known) == len(MARKS) else None, mean_pct, journal, tasks, pct_sd, scores,
+                mean_mark, participants)
 
 
 def _scores(reader: _Cells, scale: Scale | None) -> list[int] | None:
@@ -307,7 +343,7 @@ def _scores(reader: _Cells, scale: Scale | None) -> list[int] | None:
     return [int(values.get(n) or 0) for n in range(top + 1)]
 
 
-def _check_scores(reader: _Cells, scores: list[int], participants: int, counts: dict[str, int | None],
+def _check_scores(reader: _Cells, scores: list[int], participants: int, counts: dict[str, int],
                   scale: Scale | None) -> None:
     """The distribution must count the same pupils as the marks, mark by mark where the scale says."""
     first = next(k for k in reader.columns.index if k.startswith("score_"))
@@ -320,7 +356,7 @@ def _check_scores(reader: _Cells, scores: list[int], participants: int, counts: 
         return
     bounds = [0, *edges, len(scores)]
     for mark, low, high in zip((2, 3, 4, 5), bounds[:-1], bounds[1:], strict=True):
-        got, given = sum(scores[low:high]), counts[f"mark{mark}"]
+        got, given = sum(scores[low:high]), counts.get(f"mark{mark}")
         if given is not None and got != given:
             reader.fail(first, _("By the score distribution %(got)d pupils have mark %(mark)d; the marks say "
                                  "%(given)d.") % {"got": got, "mark": mark, "given": given})
@@ -369,19 +405,27 @@ def _check_pupil_cells(rows: list[_Row], columns: ColumnMap, errors: ErrorList) 
                          "cannot replace them."))
 
 
-def _indicator(r: _Row, previous: dict[tuple[int, int, int, int], float]) -> SchoolIndicator:
-    n = sum(r.counts.values())
-    fails, highs = r.counts["mark2"], r.counts["mark4"] + r.counts["mark5"]
+def _shares(counts: dict[str, int] | None, n: int) -> dict[str, Any]:
+    """Mark counts, the shares and their intervals; all empty when the form suppressed the counts."""
+    if counts is None:
+        return dict.fromkeys((*MARKS, "fail_share", "fail_low", "fail_high", "high_share", "high_low",
+                              "high_high"))
+    fails, highs = counts["mark2"], counts["mark4"] + counts["mark5"]
     fail_low, fail_high = wilson(fails, n)
     high_low, high_high = wilson(highs, n)
-    mean_mark = sum(int(k[-1]) * v for k, v in r.counts.items()) / n
+    return {**counts, "fail_share": fails / n, "fail_low": fail_low, "fail_high": fail_high,
+            "high_share": highs / n, "high_low": high_low, "high_high": high_high}
+
+
+def _indicator(r: _Row, previous: dict[tuple[int, int, int, int], float | None]) -> SchoolIndicator:
+    n = sum(r.counts.values()) if r.counts is not None else r.participants
+    shares = _shares(r.counts, n)
+    mean_mark = sum(int(k[-1]) * v for k, v in r.counts.items()) / n if r.counts is not None else r.mean_mark
     before = previous.get((r.school.pk, r.procedure.pk, r.subject.pk, r.grade))
-    change = None if before is None else fails / n - before
+    change = None if before is None or shares["fail_share"] is None else shares["fail_share"] - before
     return SchoolIndicator(
         school=r.school, procedure=r.procedure, year=r.year, subject=r.subject, grade=r.grade,
-        class_name="", source=Source.AGGREGATES, participants=n, **r.counts,
-        fail_share=fails / n, fail_low=fail_low, fail_high=fail_high,
-        high_share=highs / n, high_low=high_low, high_high=high_high,
+        class_name="", source=Source.AGGREGATES, participants=n, **shares,
         mean_pct=r.mean_pct, mean_mark=mean_mark, fail_change=change,
         negative_dynamics=change is not None and change >= NEGATIVE_DYNAMICS - 1e-9,
         small_group=small_group(n), lowered=r.journal.get("lowered"), pct_sd=r.pct_sd, score_counts=r.scores,
@@ -436,6 +480,8 @@ def _update_next_year(indicator: SchoolIndicator) -> None:
         year=indicator.year + 1, subject_id=indicator.subject_id, grade=indicator.grade,
         class_name="",
     ):
-        later.fail_change = later.fail_share - indicator.fail_share
-        later.negative_dynamics = later.fail_change >= NEGATIVE_DYNAMICS - 1e-9
+        now, before = later.fail_share, indicator.fail_share  # None: the form suppressed the counts
+        change = None if now is None or before is None else now - before
+        later.fail_change = change
+        later.negative_dynamics = change is not None and change >= NEGATIVE_DYNAMICS - 1e-9
         later.save(update_fields=["fail_change", "negative_dynamics"])

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -21,6 +22,13 @@ def percent(share: float | None, digits: int = 1) -> str:
 
 
 @register.simple_tag
+def insufficient() -> str:
+    """What a share-based cell says for an aggregate whose mark counts the form suppressed."""
+    return format_html('<span class="muted insufficient" title="{}">{}</span>',
+                       _("the form gives only the mean: the mark counts are suppressed"), _("not enough data"))
+
+
+@register.simple_tag
 def signed_points(change: float | None) -> str:
     """A change of a share in percentage points, with its sign («+12,5»)."""
     if change is None:
@@ -32,6 +40,8 @@ def signed_points(change: float | None) -> str:
 @register.simple_tag
 def mark_bar(indicator: Any) -> str:
     """A stacked bar of marks 2–5 (shares of participants), readable without JavaScript."""
+    if indicator.mark2 is None:
+        return insufficient()
     total = indicator.mark2 + indicator.mark3 + indicator.mark4 + indicator.mark5
     if not total:
         return "—"
