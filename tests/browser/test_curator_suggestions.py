@@ -36,8 +36,10 @@ def test_coordinator_assigns_the_suggested_curator_who_then_sees_the_school(page
     top = page.locator("#suggestion-table tbody tr").first
     assert top.get_attribute("data-school") == "1004"
     assert "0,27" in top.inner_text() or "0.27" in top.inner_text()  # the quality gain is shown
+    page.evaluate("window.__stayed = true")
     top.locator('[data-assign="dir4"]').click()
     page.locator('#curators [data-curator="dir4"]').wait_for()
+    assert page.evaluate("window.__stayed === true")  # answered in place (htmx), not a new page
     assert Curatorship.objects.get(school=cast.s2).curator == head
 
     page.context.clear_cookies()

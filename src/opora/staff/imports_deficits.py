@@ -27,6 +27,8 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    HeaderMismatch,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -186,7 +188,7 @@ def _teacher(number: int, cells: list[CellValue], columns: ColumnMap, school: An
 
 
 def deficits_import(*, actor: User, path: Path, progress: Progress | None = None,
-                    sheet: str | None = None) -> ImportOutcome:
+                    sheet: str | None = None, layout: Layout | None = None) -> ImportOutcome:
     """Check the whole file, then create or update one result per teacher, year, diagnostic and area."""
     allowed = import_schools(actor).select_related("municipality")
     if not allowed.exists():
@@ -195,22 +197,21 @@ def deficits_import(*, actor: User, path: Path, progress: Progress | None = None
     registry = _Registry(schools)
     errors = ErrorList()
     try:
-        with open_sheet(path, sheet) as opened:
-            columns = map_columns(opened, COLUMNS)
+        with open_sheet(path, sheet, layout=layout, known=COLUMNS) as opened:
+            columns = map_columns(opened, COLUMNS, layout)
             if not columns.has("staff_number") and not columns.has("full_name"):
-                raise FileRejected([RowError(opened.header_row, "",
-                                             _("The file needs a column «табельный номер» or «ФИО».")),
-                ])
+                raise HeaderMismatch([RowError(opened.header_row, "",
+                                               _("The file needs a column «табельный номер» or «ФИО»."))], opened)
             if not columns.has("date") and not columns.has("year"):
-                raise FileRejected([RowError(opened.header_row, "", _("The file needs a column «дата» or «год».")),
-                ])
+                raise HeaderMismatch([RowError(opened.header_row, "", _("The file needs a column «дата» or «год»."))],
+                                     opened)
             rows = unique_rows(
                 opened, lambda number, cells: _parse(number, cells, columns, schools, registry, errors),
                 lambda r: (r.staff.pk, r.year, r.source.lower(), r.area.lower()), errors,
                 column=columns.label["area"],
                 repeated=_("The same teacher, diagnostic and area are already in row %(row)d."), progress=progress)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)  # a HeaderMismatch stays one: the file may then be mapped
     return apply_checked(rows, errors, columns, _apply)
 
 

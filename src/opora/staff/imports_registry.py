@@ -27,6 +27,8 @@ from opora.core.imports.tabular import (
     ColumnMap,
     ErrorList,
     FileRejected,
+    HeaderMismatch,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -153,19 +155,19 @@ def _scope(actor: User, school: School | None) -> dict[str, School]:
 
 
 def registry_import(*, actor: User, path: Path, school: School | None = None,
-                    progress: Progress | None = None) -> ImportOutcome:
+                    progress: Progress | None = None, layout: Layout | None = None) -> ImportOutcome:
     """Check the whole file, then create or update the people in one transaction (all or nothing)."""
     known = _scope(actor, school)
     allowed = access.staff_schools_for(actor, Perm.MANAGE_STAFF)
     index = SubjectIndex.load()
     errors = ErrorList()
     try:
-        with open_sheet(path) as sheet:
-            columns = map_columns(sheet, COLUMNS)
+        with open_sheet(path, layout=layout, known=COLUMNS) as sheet:
+            columns = map_columns(sheet, COLUMNS, layout)
             if school is None and not columns.has("school"):
-                raise FileRejected([RowError(sheet.header_row, "Код школы", _(
+                raise HeaderMismatch([RowError(sheet.header_row, "Код школы", _(
                     "The file is for several schools, so the column «Код школы» is required "
-                    "(or import from a school's page)."))])
+                    "(or import from a school's page)."))], sheet)
             codes: dict[str, School | None] = dict(known)
             rows = unique_rows(
                 sheet, lambda number, cells: _parse(number, cells, columns, school, codes, allowed, index, errors),
@@ -173,7 +175,7 @@ def registry_import(*, actor: User, path: Path, school: School | None = None,
                 column=columns.label["staff_number"],
                 repeated=_("The staff number is repeated: it is already in row %(row)d."), progress=progress)
     except FileRejected as exc:
-        return rejected(exc.errors)
+        return rejected(exc)  # a HeaderMismatch stays one: the file may then be mapped
     return apply_checked(rows, errors, columns, _apply)
 
 

@@ -100,7 +100,9 @@ def import_remapped(user: Any, job: Job, kind: ImportKind, path: Path, layout: L
     filename = (job.params or {}).get("filename", path.name)
     again = job_create(
         kind=job.kind, title=str(kind.job_title) % {"file": filename}, user=user,
-        params={"path": str(path), "filename": filename, "sheet": layout.sheet, "layout": layout.as_dict()},
+        # The job's own parameters (the school of a registry file …) go with it.
+        params={**(job.params or {}), "path": str(path), "filename": filename, "sheet": layout.sheet,
+                "layout": layout.as_dict()},
     )
     job.result = {**(job.result or {}), "mapping": False, "mapped_to": str(again.pk)}
     job.save(update_fields=["result"])

@@ -36,6 +36,7 @@ from opora.core.years import YEAR_RANGE, is_valid_year
 from opora.staff import selectors_development as sel
 from opora.staff.development_figures import DevelopmentFigures, development_figures
 from opora.staff.forms_development import CompleteForm, CourseForm, GoalsForm, ItemForm, PlanForm
+from opora.staff.imports_deficits import COLUMNS as DEFICIT_COLUMNS
 from opora.staff.imports_deficits import column_help, template_workbook
 from opora.staff.models import CourseCompletion, DeficitDiagnostic, DevelopmentPlan, PlanItem, StaffMember
 from opora.staff.services import development as services
@@ -46,7 +47,7 @@ IMPORT_KIND = ImportKind(
     kind="deficits", heading=gettext_lazy("Deficit diagnostics"),
     job_title=gettext_lazy("Import of deficit diagnostics: %(file)s"), task=import_deficits_task,
     action="development:import_upload", template_url="development:import_template", columns=column_help,
-    workbook=template_workbook,
+    workbook=template_workbook, known=lambda: DEFICIT_COLUMNS,
 )
 
 

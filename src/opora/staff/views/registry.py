@@ -13,11 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import ValidationFailed
+from opora.core.imports.pages import ImportKind
 from opora.core.imports.upload import upload_save
 from opora.core.models import School
 from opora.core.xlsx import xlsx_response
@@ -30,6 +32,15 @@ from opora.staff.models import PositionKind, StaffMember, Vacancy
 from opora.staff.services import registry as services
 from opora.staff.tasks import import_registry_task
 from opora.staff.views.staffing import visible_school
+
+# Declared so that a registry file whose header does not fit can be mapped (the upload has its own
+# page, which keeps the school of a one-school file in the job's parameters).
+IMPORT_KIND = ImportKind(
+    kind=imports_registry.JOB_KIND.removeprefix("import_"), heading=gettext_lazy("Staff registry"),
+    job_title=gettext_lazy("Import of the staff registry: %(file)s"), task=import_registry_task,
+    action="staff:registry_import", template_url="staff:registry_template", columns=imports_registry.column_help,
+    workbook=imports_registry.template_workbook, known=lambda: imports_registry.COLUMNS,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
