@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 from opora.core.models import RoleAssignment, User
 from opora.demo.services import demo_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 INJECTED = '=HYPERLINK("http://evil.example","x")'
 # Text fields people type; each value gets a formula prefix (kept within the column's length).

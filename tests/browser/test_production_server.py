@@ -13,6 +13,8 @@ import pytest
 from opora.demo.people import DEMO_PASSWORD
 from tests.installation import production_installation, scratch_databases, start, stop
 
+pytestmark = pytest.mark.slow
+
 MAIN_PAGES = ["/", "/schools/", "/identification/", "/risk/", "/plans/", "/support/", "/programmes/",
               "/reports/", "/jobs/", "/public/"]
 

@@ -15,6 +15,8 @@ import pytest
 
 from tests.installation import ROOT, installation_env, opora, scratch_databases
 
+pytestmark = pytest.mark.slow
+
 COUNTS = """
 import json, django
 django.setup()

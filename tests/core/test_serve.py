@@ -18,6 +18,8 @@ from django.test import override_settings
 from opora.core.serving import EMBEDDED_SECRET_PREFIX
 from tests.installation import fetch, production_installation, scratch_databases, start, stop
 
+pytestmark = pytest.mark.slow
+
 
 def test_serve_refuses_debug_mode_and_the_embedded_key_in_russian() -> None:
     with override_settings(DEBUG=True, SECRET_KEY=EMBEDDED_SECRET_PREFIX + "-x", TRIAL=False):

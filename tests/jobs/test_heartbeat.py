@@ -90,6 +90,7 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
+@pytest.mark.slow
 def test_a_killed_worker_leaves_its_job_failed_as_interrupted_and_the_job_can_run_again(
     installation: dict[str, str],
 ) -> None:

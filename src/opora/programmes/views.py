@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Municipality, Region
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.programmes import services
 from opora.programmes.catalogue import CATALOGUE
@@ -114,18 +114,13 @@ def programme_new(request: UserRequest) -> HttpResponse:
         else:
             municipality = next(m for m in municipalities if str(m.pk) == pk)
             region = municipality.region
-        try:
+        with form_service_errors(form) as refused:
             programme = services.programme_create(
                 actor=request.user, region=region, municipality=municipality, code=data["code"],
                 title=data["title"], start_year=data["start_year"], end_year=data["end_year"], goals=data["goals"],
                 tasks=data["tasks"], schools=list(data["schools"]) or None, kpi_codes=tuple(data["kpis"]),
                 default_targets=data["default_targets"], is_public=data["is_public"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             count = programme.memberships.count()
             messages.success(request, _("The programme is created with %(n)d schools.") % {"n": count})
             return redirect("programmes:detail", code=programme.code)
@@ -224,15 +219,10 @@ def targets_edit(request: UserRequest, code: str) -> HttpResponse:
     kpis = [k for k in kpis if k.code in CATALOGUE]
     form = TargetsForm(request.POST or None, kpis=kpis, years=programme.years)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             for kpi, year, value in form.changes():
                 services.target_set(actor=request.user, kpi=kpi, year=year, value=value)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The targets are saved."))
             return redirect("programmes:detail", code=programme.code)
     return render(request, "programmes/targets.html", {"programme": programme, "form": form})
@@ -249,16 +239,11 @@ def programme_edit(request: UserRequest, code: str) -> HttpResponse:
     form = ProgrammeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_service_errors(form) as refused:
             services.programme_update(actor=request.user, programme=programme,
                                       title=data["title"], goals=data["goals"], tasks=data["tasks"],
                                       is_public=data["is_public"], kpi_codes=list(data["kpis"]))
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The programme is saved."))
             return redirect("programmes:detail", code=programme.code)
     return render(request, "programmes/edit.html", {"programme": programme, "form": form})

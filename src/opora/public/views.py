@@ -20,9 +20,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.analytics.kpi import ACHIEVED, NO_DATA, NO_TARGET, NOT_ACHIEVED
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Municipality, Region
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.programmes.models import Programme
 from opora.public import selectors
@@ -246,15 +246,10 @@ def news_new(request: UserRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region, municipality = _territory(d["territory"])
-        try:
+        with form_service_errors(form) as refused:
             item = service.news_create(actor=request.user, region=region, municipality=municipality,
                                        title=d["title"], body=d["body"], publish=d["publish"])
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except ValidationFailed as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
+        if not refused.failed:
             messages.success(request, _("The news item is published.") if item.is_published
                              else _("The news item is saved; it is not shown publicly until published."))
             return redirect("public:news_manage")
@@ -267,15 +262,10 @@ def news_edit(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
     form = NewsForm(request.POST or None, editing=True, initial={"title": item.title, "body": item.body})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             service.news_update(actor=request.user, news=item, title=form.cleaned_data["title"],
                                 body=form.cleaned_data["body"])
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except ValidationFailed as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
+        if not refused.failed:
             messages.success(request, _("The news item is saved."))
             return redirect("public:news_manage")
     return render(request, "public/news/form.html", {"form": form, "item": item})
@@ -286,10 +276,7 @@ def news_edit(request: UserRequest, pk: int) -> HttpResponse:
 def news_publish(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
     wanted = request.POST.get("publish") == "1"
-    try:
-        service.news_set_published(actor=request.user, news=item, published=wanted)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    service.news_set_published(actor=request.user, news=item, published=wanted)
     messages.success(request, _("The news item is published.") if wanted
                      else _("The news item is no longer shown publicly."))
     return redirect("public:news_manage")
@@ -299,9 +286,6 @@ def news_publish(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def news_delete(request: UserRequest, pk: int) -> HttpResponse:
     item = _manageable_or_404(request, pk)
-    try:
-        service.news_delete(actor=request.user, news=item)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    service.news_delete(actor=request.user, news=item)
     messages.success(request, _("The news item is deleted."))
     return redirect("public:news_manage")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.form_fields import choice_field
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.jobs.models import JobStatus
 from opora.reports.data import scope_parse
@@ -28,15 +27,10 @@ from opora.reports.services import report_order
 def home(request: HttpRequest) -> HttpResponse:
     form = OrderForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             report = report_order(actor=request.user, scope=scope_parse(form.cleaned_data["scope"]),  # type: ignore[arg-type]
                                   year=form.cleaned_data["year"], fmt=form.cleaned_data["format"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for text in error.messages:
-                form.add_error(None, text)
-        else:
+        if not refused.failed:
             messages.success(request, _("The report is being prepared."))
             return redirect("reports:detail", pk=report.pk)
     page = Paginator(reports_for(request.user), 25).get_page(request.GET.get("page"))

@@ -16,6 +16,7 @@ from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.forms import InviteForm, RoleAssignForm
 from opora.core.http import UserRequest
 from opora.core.models import Role, RoleAssignment, User
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.core.services import people as people_services
 
 
@@ -92,16 +93,13 @@ def person_invite(request: UserRequest) -> HttpResponse:
     _require(request, Perm.MANAGE_PEOPLE)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             person, link = people_services.user_invite(
                 actor=request.user,
                 base_url=request.build_absolute_uri("/")[:-1],
                 **form.cleaned_data,
             )
-        except ValidationFailed as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             request.session[f"invite-link-{person.pk}"] = link
             messages.success(request, _("The user is invited. Now assign a role."))
             return redirect("person_detail", pk=person.pk)
@@ -152,10 +150,7 @@ def role_revoke(request: UserRequest, pk: int, assignment_id: int) -> HttpRespon
     if person is None:
         raise Http404
     assignment = get_object_or_404(RoleAssignment, pk=assignment_id, user=person)
-    try:
-        people_services.role_revoke(actor=request.user, assignment=assignment)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    people_services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("The role is revoked."))
     return redirect("person_detail", pk=person.pk)
 
@@ -167,13 +162,8 @@ def person_set_active(request: UserRequest, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     active = request.POST.get("active") == "1"
-    try:
+    with message_service_errors(request) as refused:
         people_services.user_set_active(actor=request.user, user=person, active=active)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except ValidationFailed as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The user is unblocked.") if active else _("The user is blocked."))
     return redirect("person_detail", pk=person.pk)

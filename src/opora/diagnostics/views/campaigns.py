@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.imports.upload import upload_save
 from opora.core.models import Municipality, Region, Role, RoleAssignment
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.diagnostics import selectors
 from opora.diagnostics.forms import (
     AnswersUploadForm,
@@ -104,18 +104,13 @@ def campaign_new(request: UserRequest) -> HttpResponse:
         form = CampaignForm(request.POST, **kwargs)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with form_service_errors(form) as refused:
                 campaign = services.campaign_open(
                     actor=request.user, year=d["year"], wave=d["wave"], title=d["title"],
                     version=versions[d["version"]], schools=[s for s in schools if str(s.pk) in d["schools"]],
                     municipality=area if isinstance(area, Municipality) else None,
                     region=area if isinstance(area, Region) else None, closes_on=d["closes_on"])
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
+            if not refused.failed:
                 messages.success(request, _("The campaign is open: hand the links to the schools."))
                 return redirect("diagnostics:campaign_links", pk=campaign.pk)
         chosen = {_int(v, 0) for v in request.POST.getlist("schools")}
@@ -199,30 +194,20 @@ def link_edit(request: UserRequest, pk: int, link_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The response limit must be a whole number of at least 1."))
     else:
-        try:
+        with message_service_errors(request) as refused:
             services.link_update(actor=request.user, link=link,
                                  max_responses=form.cleaned_data["max_responses"],
                                  is_active=form.cleaned_data["is_active"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The link is saved."))
     return redirect(f"{reverse('diagnostics:campaign_links', args=[campaign.pk])}#school-{link.campaign_school_id}")
 
 
 def _status_change(request: UserRequest, pk: int, service: Any, done: str) -> HttpResponse:
     campaign = _managed(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         service(actor=request.user, campaign=campaign)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, done)
     return redirect("diagnostics:campaign", pk=campaign.pk)
 
@@ -279,14 +264,9 @@ def answers_import(request: UserRequest, pk: int) -> HttpResponse:
         job = Job.objects.filter(pk=undo).first() if _is_uuid(undo) else None
         if job is None:
             raise Http404
-        try:
+        with message_service_errors(request) as refused:
             count = services.answers_import_undo(actor=request.user, campaign=campaign, job=job)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The import is undone: %(count)d answers deleted.") % {"count": count})
         return redirect("diagnostics:answers_import", pk=campaign.pk)
     if campaign.status != CampaignStatus.OPEN:

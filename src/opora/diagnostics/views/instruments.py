@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from opora.analytics.risk_definition import Definition
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.diagnostics import selectors
 from opora.diagnostics.instrument_forms import (
@@ -229,8 +229,6 @@ def instrument_upload(request: UserRequest, code: str) -> HttpResponse:
                 problems = error.problems
             except ValidationFailed as error:
                 problems = list(error.messages)
-            except AccessDenied as error:
-                raise PermissionDenied from error
             else:
                 messages.success(request, _("Version %(n)s is saved.") % {"n": version.number})
                 url = reverse("diagnostics:instrument", kwargs={"code": version.instrument.code})

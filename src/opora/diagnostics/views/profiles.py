@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.diagnostics import selectors
 from opora.diagnostics.models import Profile, ProfileFactor, ProfileStatus
 from opora.diagnostics.profile_forms import LevelForm, SelectForm
@@ -39,10 +39,7 @@ LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 @require_POST
 def compute_start(request: UserRequest, pk: int) -> HttpResponse:
     campaign = campaign_or_404(request, pk)
-    try:
-        job = services.profiles_compute_start(actor=request.user, campaign=campaign)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    job = services.profiles_compute_start(actor=request.user, campaign=campaign)
     return redirect("diagnostics:compute_progress", pk=campaign.pk, job_id=job.pk)
 
 
@@ -186,14 +183,9 @@ def profile_detail(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def profile_confirm(request: UserRequest, pk: int) -> HttpResponse:
     profile = profile_or_404(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.profile_confirm(actor=request.user, profile=profile)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The profile is verified."))
     return redirect("diagnostics:profile", pk=profile.pk)
 
@@ -206,15 +198,10 @@ def factor_level(request: UserRequest, pk: int, factor: str) -> HttpResponse:
         raise PermissionDenied
     form = LevelForm(request.POST, auto_id=_auto_id(factor))
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.factor_level_set(actor=request.user, profile=profile, factor=factor,
                                       level=form.cleaned_data["level"], reason=form.cleaned_data["reason"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The level is changed."))
             return redirect(reverse("diagnostics:profile", kwargs={"pk": profile.pk}) + f"#factor-{factor}")
     return _detail(request, _with_factors(profile), level_form=form, level_factor=factor, status=400)
@@ -228,14 +215,9 @@ def factors_select(request: UserRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = SelectForm(request.POST, choices=_select_choices(list(profile.factors.all())))
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.factors_select(actor=request.user, profile=profile, factors=form.cleaned_data["factors"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The choice of risk factors is saved."))
             return redirect("diagnostics:profile", pk=profile.pk)
     if profile.status != ProfileStatus.VERIFIED:

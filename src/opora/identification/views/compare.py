@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from opora.core.errors import AccessDenied
 from opora.core.http import signed_in
 from opora.identification import selectors, services
 from opora.identification.models import RunSchool, RunStatus
@@ -25,10 +24,7 @@ def run_recompute(request: HttpRequest, run_id: int) -> HttpResponse:
     signed = signed_in(request)  # run_get let only a user who sees identification through
     if signed is None or not may_preview(request, run.region):
         raise PermissionDenied
-    try:
-        again = services.run_recompute(actor=signed.user, run=run)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    again = services.run_recompute(actor=signed.user, run=run)
     return redirect("identification:compare", run_id=again.pk, other_id=run.pk)
 
 

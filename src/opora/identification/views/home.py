@@ -4,7 +4,6 @@ starting a run in the background with a progress bar; the runs history."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Region
+from opora.core.service_errors import message_service_errors
 from opora.identification import selectors, services
 from opora.identification.models import RuleSet, Run, RunStatus, YearList
 from opora.identification.views.common import (
@@ -82,13 +81,8 @@ def run_start(request: UserRequest) -> HttpResponse:
         raise PermissionDenied
     if not access.can_on_region(request.user, Perm.RUN_IDENTIFICATION, region):
         raise PermissionDenied
-    try:
+    with message_service_errors(request):
         services.run_create(actor=request.user, region=region, year=year, rule_set=rule_set)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
     query = urlencode({"region": region.code, "year": year, "rule_set": rule_set.code})
     return redirect(f"{reverse('identification:home')}?{query}")
 

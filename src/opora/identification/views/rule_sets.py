@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Region
+from opora.core.service_errors import form_service_errors
 from opora.identification import explain, inputs, selectors, services
 from opora.identification.forms import PARAMS, Param, RuleSetVersionForm, param_label, params_changes
 from opora.identification.models import RuleKind, RuleSet, RuleSetVersion, Run, RunStatus
@@ -114,7 +115,7 @@ def rule_set_detail(request: UserRequest, code: str) -> HttpResponse:
         action = "preview" if request.POST.get("action") == "preview" else "save"
         form = _form(request, rule_set, current, request.POST, action)
         if form.is_valid():
-            try:
+            with form_service_errors(form):
                 if action == "save":
                     version = services.rule_set_version_create(
                         actor=request.user, rule_set=rule_set, params=form.cleaned_data["params"],
@@ -125,11 +126,6 @@ def rule_set_detail(request: UserRequest, code: str) -> HttpResponse:
                 run = services.run_create(actor=request.user, region=region, year=form.cleaned_data["year"],
                                           rule_set=rule_set, params=form.cleaned_data["params"])
                 return redirect("identification:rule_set_preview", code=rule_set.code, run_id=run.pk)
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for message in error.messages:
-                    form.add_error(None, message)
         status = 400
     elif can_manage:
         form = _form(request, rule_set, _start(request, rule_set, current))
@@ -200,8 +196,6 @@ def rule_set_preview(request: UserRequest, code: str, run_id: int) -> HttpRespon
         try:
             version = services.rule_set_version_create(actor=request.user, rule_set=rule_set, params=run.params,
                                                        comment=comment)
-        except AccessDenied as error:
-            raise PermissionDenied from error
         except ValidationFailed as error:
             comment_error = " ".join(error.messages)
         else:

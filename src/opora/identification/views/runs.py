@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
+from opora.core.service_errors import message_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.identification import charts, explain, selectors, services
 from opora.identification.explain import sign_label
@@ -201,14 +200,9 @@ def run_approve(request: UserRequest, run_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The comment is too long."))
         return redirect("identification:run", run_id=run.pk)
-    try:
+    with message_service_errors(request) as refused:
         services.list_approve(actor=request.user, run=run, comment=form.cleaned_data["comment"])
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The list of %(year)s is approved.") % {"year": run.year})
     return redirect("identification:run", run_id=run.pk)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.identification import explain, selectors, services
 from opora.identification.forms import OverrideForm
@@ -78,8 +78,6 @@ def school_decision(request: UserRequest, run_id: int, code: str) -> HttpRespons
             services.override_set(actor=request.user, region=run.region, year=run.year, school=row.school,
                                   action=form.cleaned_data["action"], reason=form.cleaned_data["reason"])
             messages.success(request, _("The manual decision is saved."))
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         form = OverrideForm(request.POST)
         form.is_valid()

@@ -22,6 +22,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
+from opora.core.service_errors import message_service_errors
 from opora.plans import selectors
 from opora.plans.attachment_forms import AttachmentForm
 from opora.plans.export_data import export_filenames
@@ -106,8 +107,6 @@ def attachment_upload(request: UserRequest, pk: int) -> HttpResponse:
             attachment = service.attachment_add(actor=request.user, document=document,
                                                 upload=form.cleaned_data["file"],
                                                 signed=form.cleaned_data["signed"], measure=measure)
-        except AccessDenied as error:
-            raise PermissionDenied from error
         except ValidationFailed as error:
             errors = error.messages
         else:
@@ -142,13 +141,8 @@ def attachment_download(request: UserRequest, attachment_id: int) -> FileRespons
 def attachment_delete(request: UserRequest, attachment_id: int) -> HttpResponse:
     attachment = _attachment_or_404(request, attachment_id)
     document = attachment.document
-    try:
+    with message_service_errors(request) as refused:
         service.attachment_delete(actor=request.user, attachment=attachment)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
+    if not refused.failed:
         messages.success(request, _("File «%(name)s» removed.") % {"name": attachment.name})
     return _back(request, document)

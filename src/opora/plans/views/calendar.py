@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.models import Municipality, Region
 from opora.core.years import is_valid_year
 from opora.plans.content import CYCLE
@@ -101,8 +101,6 @@ def _post(request: HttpRequest, year: int, form: StageForm, manageable: dict[str
                            municipality=area if isinstance(area, Municipality) else None, year=year,
                            kind=form.cleaned_data["kind"], due_on=form.cleaned_data["due_on"],
                            note=form.cleaned_data["note"])
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             form.add_error(None, message)

@@ -110,8 +110,6 @@ def document_new(request: UserRequest, code: str, year: int, kind: str) -> HttpR
             document = ensure(actor=request.user, school=school, year=year)
             return redirect("plans:document", pk=document.pk)
         document = services.document_create(actor=request.user, school=school, year=year, kind=kind)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             messages.error(request, message)
@@ -195,8 +193,6 @@ def document_edit(request: UserRequest, pk: int) -> HttpResponse:
             try:
                 services.document_save(actor=request.user, document=document, content=typed,
                                        lock_version=lock_version)
-            except AccessDenied as error:
-                raise PermissionDenied from error
             except Conflict as error:
                 errors = error.messages
                 # The next save is a deliberate overwrite of the version the user was told about.

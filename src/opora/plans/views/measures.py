@@ -25,6 +25,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.http import UserRequest
+from opora.core.service_errors import form_service_errors
 from opora.plans import selectors
 from opora.plans.measure_forms import LockForm, MeasureForm, ReportForm
 from opora.plans.models import Document, DocumentKind, Measure
@@ -106,8 +107,6 @@ def measures_pull(request: UserRequest, pk: int) -> HttpResponse:
             added = services.measures_pull(actor=request.user, roadmap=document, lock_version=lock_version)
         else:
             services.report_prefill(actor=request.user, document=document, lock_version=lock_version)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         _errors(request, error)
         return redirect(_back(document))
@@ -149,8 +148,6 @@ def _plan_form(request: UserRequest, document: Document, measure: Measure | None
             services.measure_add(actor=request.user, roadmap=document, lock_version=lock_version, **form.plan())
         else:
             services.measure_update(actor=request.user, measure=measure, lock_version=lock_version, **form.plan())
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except Conflict as error:
         # Keep what the user typed; the form now carries the current version, so saving again is deliberate.
         data = request.POST.copy()
@@ -195,8 +192,6 @@ def measure_delete(request: UserRequest, pk: int, measure_id: int) -> HttpRespon
         return redirect(_back(document))
     try:
         services.measure_delete(actor=request.user, measure=measure, lock_version=form.cleaned_data["lock_version"])
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         _errors(request, error)
     else:
@@ -219,15 +214,10 @@ def measure_report(request: UserRequest, pk: int, measure_id: int) -> HttpRespon
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_service_errors(form) as refused:
                 services.measure_report(actor=request.user, measure=measure, status=data["status"],
                                         done_on=data["done_on"], fact=data["fact"], evidence=data["evidence"])
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
+            if not refused.failed:
                 messages.success(request, _("The execution of the measure is saved."))
                 return redirect(_next_or(request, data["next"], _back(document)))
     back = _next_or(request, form["next"].value() or "", _back(document))

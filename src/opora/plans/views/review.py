@@ -19,6 +19,7 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, Conflict, ValidationFailed
 from opora.core.http import UserRequest
+from opora.core.service_errors import message_service_errors
 from opora.plans import selectors
 from opora.plans.content import MEASURES, SECTIONS
 from opora.plans.diff import MEASURE_EXTRA
@@ -53,8 +54,6 @@ def document_submit(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     try:
         services.document_submit(actor=request.user, document=document, lock_version=_lock_version(request))
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except Conflict as error:
         messages.error(request, error.messages[0])
     except ValidationFailed as error:
@@ -75,8 +74,6 @@ def document_return(request: UserRequest, pk: int) -> HttpResponse:
     try:
         services.document_return(actor=request.user, document=document, comment=comment, sections=sections,
                                  lock_version=_lock_version(request))
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         # Keep what the reviewer typed: the diff page with the review panel, the message on top.
         document.refresh_from_db()
@@ -91,15 +88,10 @@ def document_return(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_approve(request: UserRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.document_approve(actor=request.user, document=document, lock_version=_lock_version(request),
                                   comment=request.POST.get("comment", ""))
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The document is approved."))
     return _to_document(document, "review")
 
@@ -128,8 +120,6 @@ def comment_add(request: UserRequest, pk: int) -> HttpResponse:
     try:
         comment = services.comment_add(actor=request.user, document=document, text=request.POST.get("text", ""),
                                        section=section, measure=measure, parent=parent)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             messages.error(request, message)
@@ -144,10 +134,7 @@ def comment_resolve(request: UserRequest, pk: int, comment_id: int) -> HttpRespo
     comment = Comment.objects.filter(document=document, pk=comment_id).select_related("document__school").first()
     if comment is None:
         raise Http404
-    try:
-        services.comment_resolve(actor=request.user, comment=comment)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    services.comment_resolve(actor=request.user, comment=comment)
     return _to_document(document, f"comment-{comment.pk}")
 
 

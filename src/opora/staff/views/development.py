@@ -25,12 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.imports.pages import ImportKind, import_sections, recent_imports, template_response
 from opora.core.imports.pages import import_upload as start_import
 from opora.core.imports.upload import UploadForm
 from opora.core.models import Municipality, School
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.core.years import YEAR_RANGE, is_valid_year
 from opora.staff import selectors_development as sel
@@ -218,8 +219,6 @@ def plan_new(request: UserRequest, pk: int) -> HttpResponse:
         return redirect("development:teacher", pk=staff.pk)
     try:
         plan = services.development_plan_create(actor=request.user, staff=staff, **form.cleaned_data)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         _errors(request, error)
         return redirect("development:teacher", pk=staff.pk)
@@ -306,8 +305,6 @@ def item_new(request: UserRequest, pk: int) -> HttpResponse:
         return _plan_page(request, development_plan, item_form=form, status=400)
     try:
         services.plan_item_add(actor=request.user, plan=development_plan, **form.item())
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             form.add_error(None, message)
@@ -336,12 +333,9 @@ def item_edit(request: UserRequest, pk: int, item_id: int) -> HttpResponse:
                                                                      "form": form})
     form = ItemForm(request.POST, plan=development_plan)
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.plan_item_update(actor=request.user, item=item, **form.item())
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The item is saved."))
             return redirect("development:plan", pk=development_plan.pk)
     return render(request, "staff/development/item_form.html", {"plan": development_plan, "item": item,
@@ -394,12 +388,9 @@ def course_new(request: UserRequest, pk: int) -> HttpResponse:
     back_plan = request.POST.get("plan", "")
     plan_obj = DevelopmentPlan.objects.filter(pk=back_plan, staff=staff).first() if back_plan.isdigit() else None
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.course_completion_record(actor=request.user, staff=staff, **form.cleaned_data)
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The course is recorded."))
             if plan_obj is not None:
                 return redirect("development:plan", pk=plan_obj.pk)

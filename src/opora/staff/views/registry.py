@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import ValidationFailed
 from opora.core.imports.pages import ImportKind
 from opora.core.imports.upload import upload_save
 from opora.core.models import School
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.jobs.models import Job
 from opora.jobs.services import job_create, job_enqueue
@@ -116,13 +116,10 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
         return _form_page(request, school, MemberForm(school=school), None)
     form = MemberForm(request.POST, school=school)
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             member = services.staff_member_create(actor=request.user, school=school,  # type: ignore[arg-type]
                                                   data=form.data_object())
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("%(name)s is added to the registry.") % {"name": member.full_name})
             return redirect("staff:registry", code=school.code)
     return _form_page(request, school, form, None)
@@ -139,13 +136,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, school, form, member)
     form = MemberForm(request.POST, school=school)
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.staff_member_update(actor=request.user, member=member,  # type: ignore[arg-type]
                                          data=form.data_object())
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The record is saved."))
             return redirect("staff:registry", code=school.code)
     return _form_page(request, school, form, member)
@@ -159,13 +153,10 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter the date of leaving."))
     else:
-        try:
+        with message_service_errors(request) as refused:
             services.staff_member_leave(actor=request.user, member=member,  # type: ignore[arg-type]
                                         left_on=form.cleaned_data["left_on"])
-        except ValidationFailed as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("%(name)s is marked as having left the school.") % {"name": member.full_name})
     return redirect("staff:registry", code=member.school.code)
 
@@ -212,14 +203,11 @@ def vacancies(request: HttpRequest, code: str) -> HttpResponse:
     form = VacancyForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with form_service_errors(form) as refused:
             services.vacancy_create(actor=request.user, school=school,  # type: ignore[arg-type]
                                     position_kind=d["position_kind"], subject=d["subject"], rate=d["rate"],
                                     opened_on=d["opened_on"])
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The vacancy is added."))
             return redirect("staff:vacancies", code=school.code)
     return _vacancies_page(request, school, form)
@@ -238,12 +226,9 @@ def _vacancy(request: HttpRequest, pk: int) -> Vacancy:
 @require_POST
 def vacancy_fill(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.vacancy_fill(actor=request.user, vacancy=vacancy)  # type: ignore[arg-type]
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The vacancy is filled."))
     return redirect("staff:vacancies", code=vacancy.school.code)
 
@@ -252,12 +237,9 @@ def vacancy_fill(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def vacancy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = _vacancy(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.vacancy_delete(actor=request.user, vacancy=vacancy)  # type: ignore[arg-type]
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The vacancy is deleted."))
     return redirect("staff:vacancies", code=vacancy.school.code)
 

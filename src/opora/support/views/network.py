@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Municipality, School
 from opora.core.xlsx import xlsx_response
@@ -165,8 +165,6 @@ def curator_assign(request: UserRequest, code: str) -> HttpResponse:
                 raise ValidationFailed(_("Choose a curator from the list."))
             services.curatorship_assign(actor=request.user, school=school, curator=curator,
                                         starts_on=form.cleaned_data["starts_on"], goals=form.cleaned_data["goals"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
         except ValidationFailed as error:
             form.add_error(None, error.messages)
         else:
@@ -193,8 +191,6 @@ def partner_add(request: UserRequest, code: str) -> HttpResponse:
             services.partnership_create(actor=request.user, school=school, partner=partner,
                                         starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
                                         goals=form.cleaned_data["goals"])
-        except AccessDenied as error:
-            raise PermissionDenied from error
         except ValidationFailed as error:
             form.add_error("partner", error.messages)
         else:
@@ -320,8 +316,6 @@ def mentoring(request: UserRequest, code: str) -> HttpResponse:
                                       mentee=staff[form.cleaned_data["mentee"]],
                                       starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
                                       goals=form.cleaned_data["goals"], partnership=partnership)
-        except AccessDenied as error:
-            raise PermissionDenied from error
         except ValidationFailed as error:
             form.add_error(None, error.messages)
         else:
@@ -386,8 +380,6 @@ def edit(request: UserRequest, kind: str, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 _UPDATE[kind](actor=request.user, **{kind: record}, **form.cleaned_data)
-            except AccessDenied as error:
-                raise PermissionDenied from error
             except ValidationFailed as error:
                 form.add_error(None, error.messages)
             else:
@@ -415,8 +407,6 @@ def end(request: UserRequest, kind: str, pk: int) -> HttpResponse:
         return redirect(_after(kind, school))
     try:
         _END[kind](actor=request.user, **{kind: record}, ends_on=form.cleaned_data["ends_on"])
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         _errors(request, error)
     else:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import HtmxRequest, UserRequest, signed_in
-from opora.core.service_errors import form_service_errors
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.plans.services.attachments import KINDS
 from opora.plans.views.attachments import content_disposition
@@ -239,8 +239,6 @@ def transition(request: UserRequest, pk: int, action: str) -> HttpResponse:
     try:
         service.practice_transition(actor=request.user, practice=practice, action=action,
                                     comment=form.cleaned_data.get("comment", ""))
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             form.add_error("comment", message)
@@ -254,10 +252,7 @@ def transition(request: UserRequest, pk: int, action: str) -> HttpResponse:
 def set_public(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     wanted = request.POST.get("is_public") == "1"
-    try:
-        service.practice_set_public(actor=request.user, practice=practice, is_public=wanted)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    service.practice_set_public(actor=request.user, practice=practice, is_public=wanted)
     if wanted:
         messages.success(request, _("The school agrees to show the practice publicly."))
     else:
@@ -271,8 +266,6 @@ def delete(request: UserRequest, pk: int) -> HttpResponse:
     practice = _practice_or_404(request, pk)
     try:
         service.practice_delete(actor=request.user, practice=practice)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             messages.error(request, message)
@@ -296,8 +289,6 @@ def file_upload(request: UserRequest, pk: int) -> HttpResponse:
         return _detail(request, practice, file_errors=errors, status=422)
     try:
         item = service.practice_file_add(actor=request.user, practice=practice, upload=form.cleaned_data["file"])
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         return _detail(request, practice, file_errors=error.messages, status=422)
     messages.success(request, _("File «%(name)s» attached.") % {"name": item.name})
@@ -328,13 +319,8 @@ def file_delete(request: UserRequest, pk: int) -> HttpResponse:
     item = search.file_get(request.user, pk)
     if item is None:
         raise Http404
-    try:
+    with message_service_errors(request) as refused:
         service.practice_file_delete(actor=request.user, item=item)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("File «%(name)s» removed.") % {"name": item.name})
     return redirect(reverse("practices:detail", args=[item.practice_id]) + "#files")

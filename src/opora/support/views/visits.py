@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import Municipality, School, User
-from opora.core.service_errors import form_service_errors
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.support import selectors_visits as selectors
 from opora.support.forms_visits import FollowUpForm, VisitFilterForm, VisitForm
@@ -176,8 +176,6 @@ def visit_delete(request: UserRequest, pk: int) -> HttpResponse:
     visit = _visit_or_404(request, pk)
     try:
         services.visit_delete(actor=request.user, visit=visit)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             messages.error(request, message)
@@ -215,12 +213,9 @@ def follow_up_add(request: UserRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.follow_up_add(actor=request.user, visit=visit, **form.cleaned_data)
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The follow-up measure is added."))
             return redirect("visits:detail", pk=visit.pk)
     return _detail(request, visit, form, status=400)
@@ -239,14 +234,9 @@ def _follow_up_or_404(request: UserRequest, pk: int) -> FollowUp:
 @require_POST
 def follow_up_delete(request: UserRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_or_404(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.follow_up_delete(actor=request.user, follow_up=follow_up)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The follow-up measure is deleted."))
     return redirect("visits:detail", pk=follow_up.visit_id)
 
@@ -255,14 +245,9 @@ def follow_up_delete(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up_to_roadmap(request: UserRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up_or_404(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.follow_up_to_roadmap(actor=request.user, follow_up=follow_up)
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The measure is added to the school's roadmap."))
     return redirect("visits:detail", pk=follow_up.visit_id)
 

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import School
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.plans.views.attachments import content_disposition
 from opora.support import selectors_meetings as selectors
@@ -57,26 +58,20 @@ def decision_edit(request: UserRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") == "owners":
             owners = owners_form(request, meeting, request.POST)
             if owners.is_valid():
-                try:
+                with form_service_errors(owners) as refused:
                     added = services.owners_add(actor=request.user, decision=decision,
                                                 users=list(owners.cleaned_data["users"]),
                                                 schools=list(owners.cleaned_data["schools"]),
                                                 year_list=bool(owners.cleaned_data.get("year_list")))
-                except ValidationFailed as error:
-                    for text in error.messages:
-                        owners.add_error(None, text)
-                else:
+                if not refused.failed:
                     messages.success(request, _("Owners added: %(n)d.") % {"n": added})
                     return redirect("meetings:decision_edit", decision.pk)
         else:
             form = DecisionForm(request.POST)
             if form.is_valid():
-                try:
+                with form_service_errors(form) as refused:
                     services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
-                except ValidationFailed as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
-                else:
+                if not refused.failed:
                     messages.success(request, _("The decision is saved."))
                     return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#decision-{decision.pk}")
     parts = selectors.parts_of([decision.pk])[decision.pk]
@@ -110,10 +105,7 @@ def decision_status(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_delete(request: UserRequest, pk: int) -> HttpResponse:
     decision = decision_or_404(request, pk)
-    try:
-        services.decision_delete(actor=request.user, decision=decision)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    services.decision_delete(actor=request.user, decision=decision)
     messages.success(request, _("The decision is deleted."))
     return redirect(reverse("meetings:detail", args=[decision.meeting_id]) + "#decisions")
 
@@ -136,15 +128,10 @@ def part_detail(request: UserRequest, pk: int) -> HttpResponse:
         form = PartCloseForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
-            try:
+            with form_service_errors(form) as refused:
                 services.part_close(actor=request.user, part=part, evidence=form.cleaned_data["evidence"],
                                     upload=form.cleaned_data["file"])
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for text in error.messages:
-                    form.add_error(None, text)
-            else:
+            if not refused.failed:
                 messages.success(request, _("Your part of the decision is reported as done."))
                 return redirect("meetings:part", part.pk)
     today = timezone.localdate()
@@ -162,8 +149,6 @@ def part_reopen(request: UserRequest, pk: int) -> HttpResponse:
     part = part_or_404(request, pk)
     try:
         services.part_reopen(actor=request.user, part=part)
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         add_errors(request, error)
     else:
@@ -176,10 +161,7 @@ def part_reopen(request: UserRequest, pk: int) -> HttpResponse:
 def part_remove(request: UserRequest, pk: int) -> HttpResponse:
     part = part_or_404(request, pk)
     decision_id = part.decision_id
-    try:
-        services.owner_remove(actor=request.user, part=part)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    services.owner_remove(actor=request.user, part=part)
     messages.success(request, _("The owner is removed from the decision."))
     return redirect("meetings:decision_edit", decision_id)
 

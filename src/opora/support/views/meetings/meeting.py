@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.http import UserRequest
 from opora.core.models import User
+from opora.core.service_errors import form_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.plans.views.attachments import content_disposition
 from opora.support import selectors_meetings as selectors
@@ -104,7 +104,7 @@ def _meeting_form_page(request: UserRequest, meeting: Meeting | None) -> HttpRes
         agenda = AgendaFormSet(request.POST, prefix="agenda")
         if form.is_valid() and agenda.is_valid():
             items = [f.cleaned_data for f in agenda.forms if f.cleaned_data]
-            try:
+            with form_service_errors(form) as refused:
                 if meeting is None:
                     unit = form.cleaned_data["unit"]
                     municipality = None if unit == REGIONAL else municipalities.filter(pk=unit).first()
@@ -119,12 +119,7 @@ def _meeting_form_page(request: UserRequest, meeting: Meeting | None) -> HttpRes
                     services.meeting_update(actor=request.user, meeting=meeting, fields=form.meeting_fields(),
                                             attendees=list(form.cleaned_data["attendees"]), agenda=items)
                     messages.success(request, _("The protocol is saved."))
-            except AccessDenied as error:
-                raise PermissionDenied from error
-            except ValidationFailed as error:
-                for text in error.messages:
-                    form.add_error(None, text)
-            else:
+            if not refused.failed:
                 return redirect("meetings:detail", meeting.pk)
         status = 400
     else:
@@ -183,17 +178,12 @@ def meeting_detail(request: UserRequest, pk: int) -> HttpResponse:
             form = owners_form(request, meeting, request.POST, with_decision=True)
             if form.is_valid():
                 data = form.cleaned_data
-                try:
+                with form_service_errors(form) as refused:
                     services.decision_add(
                         actor=request.user, meeting=meeting, number=data["number"], text=data["text"],
                         due_on=data["due_on"], owners_text=data["owners_text"], users=list(data["users"]),
                         schools=list(data["schools"]), year_list=bool(data.get("year_list")))
-                except AccessDenied as error:
-                    raise PermissionDenied from error
-                except ValidationFailed as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
-                else:
+                if not refused.failed:
                     messages.success(request, _("The decision is added."))
                     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#decisions")
             status = 400
@@ -211,10 +201,7 @@ def meeting_detail(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_delete(request: UserRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
-    try:
-        services.meeting_delete(actor=request.user, meeting=meeting)
-    except AccessDenied as error:
-        raise PermissionDenied from error
+    services.meeting_delete(actor=request.user, meeting=meeting)
     messages.success(request, _("The meeting is deleted."))
     return redirect("meetings:home")
 
