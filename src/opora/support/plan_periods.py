@@ -33,6 +33,7 @@ _ACADEMIC_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-/]\s*((?:19|20)?\d{2})\s+уч
 _YEAR_RE = re.compile(r"\b([12]\d{3})\b")
 _UNTIL_RE = re.compile(r"(?:^|\s)(?:до|не позднее|не позже|по)(?:\s+конца)?\s*$")
 _EARLIEST, _LATEST = 2000, 2100  # a year outside is a typo, not a plan
+PLAN_YEARS = (_EARLIEST, _LATEST - 1)  # the academic years a plan may be of
 
 
 class PeriodError(ValueError):
