@@ -205,6 +205,18 @@ def test_cli_imports_a_municipal_plan(cast: Cast, tmp_path: Path) -> None:
         call_command("import_events_plan", str(path), "--municipality", "nope")
 
 
+def test_the_sample_of_the_docs_imports(cast: Cast) -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "events-plan.xlsx"
+    outcome = events_plan_import(actor=cast.maria, path=sample, academic_year=2023, municipality=cast.m1)
+    assert outcome.ok, outcome.errors
+    assert outcome.created == 16  # seed 004's rows 1–17 without 7, continuation lines joined
+    monitoring = Event.objects.get(title__startswith="Проведение мониторинга")
+    assert monitoring.period_text == "По плану УО" and "<" not in monitoring.title
+    assert len(monitoring.title) <= 500
+    assert monitoring.description.endswith("демонстрирующих низкие образовательные результаты")
+    assert Event.objects.filter(period_text="в течение всего периода").count() == 4
+
+
 def test_cells_lose_html_and_kinds_come_from_titles() -> None:
     assert plain_text("<p>Совещание&nbsp;и\n собеседования</p> <ul><li>- ГИА;</li><li>- ВПР</li></ul>") == \
         "Совещание и собеседования - ГИА; - ВПР"

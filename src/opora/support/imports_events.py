@@ -60,7 +60,9 @@ COLUMNS = (
 )
 TEXT_KEYS = ("number", "title", "period", "responsible", "expected_result", "kind", "place", "venue_school")
 # The model's limits; a longer cell is refused rather than cut, since cutting imports something else.
-LIMITS = {"title": 500, "period": 200, "responsible": 500, "place": 300}
+LIMITS = {"period": 200, "responsible": 500, "place": 300}
+# A longer title (a cell of lists in a real plan) is shortened; the whole text goes to the description.
+TITLE_MAX = 500
 
 # Words of a title that tell the kind, checked in this order (a «курс» inside «мастер-класс» is not).
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
@@ -154,6 +156,14 @@ class _Event:
     kind: str
     place: str
     venue_school_id: int | None
+    description: str = ""
+
+
+def short_title(text: str) -> str:
+    """The title cut at a word to fit the model, marked with «…»."""
+    if len(text) <= TITLE_MAX:
+        return text
+    return text[:TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def territory_of(municipality: Municipality | None, region: Region | None) -> tuple[Region, Municipality | None]:
@@ -224,14 +234,15 @@ def _checked(rows: list[_Row], label: dict[str, str], academic_year: int, school
             if school_id is None:
                 errors.add(row.number, label["venue_school"],
                            _("School «%(code)s» is not in the plan's territory.") % {"code": code})
-        identity = (cells["title"], cells["period"])
+        title = short_title(cells["title"])
+        identity = (title, cells["period"])
         if identity in seen:
             errors.add(row.number, label["title"],
                        _("The same event with the same period is already in row %(row)d.") % {"row": seen[identity]})
         seen[identity] = row.number
-        events.append(_Event(row.number, cells["title"], cells["period"], period, cells["responsible"],
+        events.append(_Event(row.number, title, cells["period"], period, cells["responsible"],
                              cells["expected_result"], _kind(cells["kind"], cells["title"]), cells["place"],
-                             school_id))
+                             school_id, cells["title"] if title != cells["title"] else ""))
     return events
 
 
@@ -287,6 +298,8 @@ def _apply(actor: User, region: Region, municipality: Municipality | None, acade
                 values[key] = getattr(new, key)
         if "venue_school" in present:
             values["venue_school_id"] = new.venue_school_id
+        if new.description:
+            values["description"] = new.description
         found = _matching(by_key.get((new.title, new.period_text), []), new, academic_year)
         if found is None:
             Event.objects.create(region=region, municipality=municipality, created_by=actor, title=new.title,
