@@ -467,8 +467,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_events(request.user):
         raise PermissionDenied
     territories = _territories(request.user)
-    form = PlanImportForm(request.POST or None, request.FILES or None, territories=territories,
-                          initial={"year": academic_year_of(timezone.localdate()), "territory": territories[0][0]})
+    initial = {"year": academic_year_of(timezone.localdate()), "territory": territories[0][0] if territories else ""}
+    form = PlanImportForm(request.POST or None, request.FILES or None, territories=territories, initial=initial)
     if request.method == "POST" and form.is_valid():
         path, shown = upload_save(form.cleaned_data["file"])
         territory, year = form.cleaned_data["territory"], form.cleaned_data["year"]
