@@ -172,6 +172,16 @@ def test_the_page_runs_the_import_as_a_job(cast: Cast, tmp_path: Path,
     assert sheet is not None and sheet["B1"].value == "мероприятие"
 
 
+def test_an_excel_date_in_the_period_cell(cast: Cast, tmp_path: Path) -> None:
+    path = plan_file(tmp_path, [["1", "Деловая игра «Управление»", datetime.date(2024, 3, 12), "УО", "Решения"]],
+                     title=False)
+    outcome = events_plan_import(actor=cast.maria, path=path, academic_year=2023, municipality=cast.m1)
+    assert outcome.ok, outcome.errors
+    event = Event.objects.get()
+    assert (event.period_text, event.starts_on, event.ends_on, event.kind) == (
+        "12.03.2024", datetime.date(2024, 3, 12), None, "business_game")
+
+
 def test_a_csv_plan_without_a_number_column(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "plan.csv"
     path.write_text("Мероприятие;Срок;Ответственный;Результат;Форма\n"

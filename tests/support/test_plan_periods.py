@@ -42,13 +42,15 @@ PLAN = (date(2023, 9, 1), date(2024, 8, 31))
     ("в мае 2024 года", date(2024, 5, 1), date(2024, 5, 31)),
     ("до конца декабря", PLAN[0], date(2023, 12, 31)),
     ("В течение 2024 года", date(2024, 1, 1), date(2024, 12, 31)),
+    ("10.2023", date(2023, 10, 1), date(2023, 10, 31)),
+    ("09.2023 – 05.2024", date(2023, 9, 1), date(2024, 5, 31)),
 ])
 def test_periods_as_plans_write_them(written: str, start: date, end: date | None) -> None:
     assert parse_period(written, 2023) == Period(start, end)
 
 
 @pytest.mark.parametrize("written", ["31.02.2024", "до 31.02.2024", "30 февраля 2024", "15.10.2023 – 01.10.2023",
-                                     "май 1824 года", "31.13.2023"])
+                                     "май 1824 года", "31.13.2023", "13.2023"])
 def test_impossible_dates_are_errors_not_guesses(written: str) -> None:
     with pytest.raises(PeriodError):
         parse_period(written, 2023)

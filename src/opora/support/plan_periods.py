@@ -28,6 +28,7 @@ _MONTH_WORD = (r"(январ[а-я]*|феврал[а-я]*|март[а-я]*|ап�
 _MONTH_RE = re.compile(rf"\b{_MONTH_WORD}\b")
 _NUMERIC_DATE_RE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
 _DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH_WORD}(?:\s+(\d{{4}}))?")
+_MONTH_YEAR_RE = re.compile(r"\b(\d{1,2})\.(\d{4})\b")  # «10.2023»: a month
 _DAY_RANGE_RE = re.compile(rf"\b(\d{{1,2}})\s*(?:-|по)\s*(\d{{1,2}})\s+{_MONTH_WORD}(?:\s+(\d{{4}}))?")
 _ACADEMIC_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-/]\s*((?:19|20)?\d{2})\s+уч")
 _YEAR_RE = re.compile(r"\b([12]\d{3})\b")
@@ -113,6 +114,18 @@ def parse_period(written: str, academic_year: int) -> Period:
         if len(days) == 1 and _until(text, numeric[0].start()):
             return _deadline(days[0], plan_start)
         return _ordered(days[0], days[-1], written)
+    monthly = list(_MONTH_YEAR_RE.finditer(text))
+    if monthly:
+        bounds = []
+        for m in monthly:
+            month, year = int(m.group(1)), int(m.group(2))
+            if not 1 <= month <= 12:
+                raise PeriodError(_("The date «%(date)s» does not exist.") % {"date": m.group(0)})
+            bounds.append(_day(year, month, 1, m.group(0)))
+        end = _last_day(bounds[-1].year, bounds[-1].month)
+        if len(bounds) == 1 and _until(text, monthly[0].start()):
+            return _deadline(end, plan_start)
+        return _ordered(bounds[0], end, written)
     span = _DAY_RANGE_RE.search(text)
     if span:  # «1–15 октября 2023», «с 1 по 15 октября»
         month = _month(span.group(3))
