@@ -230,6 +230,7 @@ def test_the_sample_of_the_docs_imports(cast: Cast) -> None:
 def test_cells_lose_html_and_kinds_come_from_titles() -> None:
     assert plain_text("<p>Совещание&nbsp;и\n собеседования</p> <ul><li>- ГИА;</li><li>- ВПР</li></ul>") == \
         "Совещание и собеседования - ГИА; - ВПР"
+    assert plain_text("&lt;p&gt;План&lt;/p&gt; 5 &lt; 7") == "План 5 < 7"
     assert plain_text(datetime.date(2023, 10, 20)) == "20.10.2023"
     assert guess_kind("Мастер-класс «Урок»") == "master_class"
     assert guess_kind("Деловая игра для директоров") == "business_game"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -105,7 +105,8 @@ def plain_text(value: CellValue) -> str:
     runs of whitespace (line breaks too) collapsed; an Excel date as dd.mm.yyyy."""
     if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
-    text = html.unescape(_TAG_RE.sub(" ", cell_text(value)))
+    # Tags, then tags that were escaped («&lt;p&gt;», as some converters leave them).
+    text = _TAG_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", cell_text(value))))
     return " ".join(text.split())
 
 
@@ -136,13 +137,11 @@ def plan_template() -> bytes:
 class _Row:
     number: int  # the row in the file where the event starts
     cells: dict[str, str]
-    continued: list[int] = field(default_factory=list)  # rows appended to it
 
-    def append(self, cells: dict[str, str], number: int) -> None:
+    def append(self, cells: dict[str, str]) -> None:
         for key, text in cells.items():
             if text and key != "number":
                 self.cells[key] = f"{self.cells[key]} {text}".strip()
-        self.continued.append(number)
 
 
 @dataclass
@@ -206,7 +205,7 @@ def _read(path: Path, sheet_name: str | None,
                     errors.add(number, label["title"],
                                _("The row continues nothing: the first event of the plan has no title."))
                 else:
-                    rows[-1].append(cells, number)
+                    rows[-1].append(cells)
                 continue
             rows.append(_Row(number, cells))
         return rows, dict(label), list(columns.ignored), errors
