@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opora.core.form_fields import choice_field, model_choice_field
+from opora.core.imports.upload import UploadForm
 from opora.core.models import School
 from opora.support.models import Event, EventKind
+from opora.support.plan_periods import PLAN_YEARS
 
 REGION = "region"
 
@@ -67,3 +69,17 @@ class WalkInForm(forms.Form):
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "school").queryset = schools
+
+
+class PlanImportForm(UploadForm):
+    """A plan of events as a table: whose plan and for which academic year."""
+
+    field_order = ("territory", "year", "file")
+    territory = forms.ChoiceField(label=gettext_lazy("Whose plan"))
+    year = forms.IntegerField(label=gettext_lazy("Academic year (its first year)"), min_value=PLAN_YEARS[0],
+                              max_value=PLAN_YEARS[1],
+                              help_text=gettext_lazy("2023 means 1 September 2023 – 31 August 2024"))
+
+    def __init__(self, *args: Any, territories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "territory").choices = territories
