@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from opora.core.errors import AccessDenied
 from opora.core.imports.cells import CellError, cell_bool, cell_text
 from opora.core.imports.outcome import ImportOutcome, ignored_note, rejected
-from opora.core.imports.tabular import Column, ErrorList, FileRejected, Progress, RowError, map_columns, open_sheet
+from opora.core.imports.tabular import (
+    Column,
+    ErrorList,
+    FileRejected,
+    Layout,
+    Progress,
+    RowError,
+    map_columns,
+    open_sheet,
+)
 from opora.core.imports.templates import ColumnHelp, columns_workbook
 from opora.core.models import User
 from opora.support.models import Event, EventStatus, Participant, ParticipantSource
@@ -62,7 +71,8 @@ class _Row:
     attended: bool
 
 
-def attendance_import(*, actor: User, event: Event, path: Path, progress: Progress | None = None) -> ImportOutcome:
+def attendance_import(*, actor: User, event: Event, path: Path, progress: Progress | None = None,
+                      layout: Layout | None = None) -> ImportOutcome:
     """Check the whole file, then mark or add every row's person (one transaction)."""
     if not can_manage(actor, event):
         raise AccessDenied(_("You may not take attendance of this event."))
@@ -75,8 +85,8 @@ def attendance_import(*, actor: User, event: Event, path: Path, progress: Progre
     rows: list[_Row] = []
     seen: dict[tuple[int | None, str], int] = {}
     try:
-        with open_sheet(path) as sheet:
-            columns = map_columns(sheet, COLUMNS)
+        with open_sheet(path, layout=layout, known=COLUMNS) as sheet:
+            columns = map_columns(sheet, COLUMNS, layout)
             for done, (number, cells) in enumerate(sheet.rows, start=1):
                 name = " ".join(cell_text(columns.cell(cells, "full_name")).split())
                 code = cell_text(columns.cell(cells, "school_code"))
@@ -108,7 +118,7 @@ def attendance_import(*, actor: User, event: Event, path: Path, progress: Progre
                     progress(done, sheet.total_rows)
             ignored = columns.ignored
     except FileRejected as rejection:
-        return rejected(rejection.errors)
+        return rejected(rejection)  # a HeaderMismatch stays one: the file may then be mapped
     if errors:
         return rejected(errors.final())
     if not rows:

@@ -30,6 +30,7 @@ from opora.core.imports.tabular import (
     Column,
     ErrorList,
     FileRejected,
+    Layout,
     Progress,
     RowError,
     map_columns,
@@ -180,14 +181,14 @@ def _require_manage(actor: User, region: Region, municipality: Municipality | No
         raise AccessDenied(_("You may not plan events of this territory."))
 
 
-def _read(path: Path, sheet_name: str | None,
-          progress: Progress | None) -> tuple[list[_Row], dict[str, str], list[str], ErrorList]:
+def _read(path: Path, sheet_name: str | None, progress: Progress | None,
+          layout: Layout | None = None) -> tuple[list[_Row], dict[str, str], list[str], ErrorList]:
     """The file's events with their continuation lines joined; errors of structure."""
     errors = ErrorList()
     rows: list[_Row] = []
     numbered: bool | None = None  # decided by the first event: does the plan number its rows?
-    with open_sheet(path, sheet_name, known=COLUMNS) as sheet:
-        columns = map_columns(sheet, COLUMNS)
+    with open_sheet(path, sheet_name, layout=layout, known=COLUMNS) as sheet:
+        columns = map_columns(sheet, COLUMNS, layout)
         label = columns.label
         for done, (number, raw) in enumerate(sheet.rows, start=1):
             cells = {key: plain_text(columns.cell(raw, key)) for key in TEXT_KEYS}
@@ -247,7 +248,7 @@ def _checked(rows: list[_Row], label: dict[str, str], academic_year: int, school
 
 def events_plan_import(*, actor: User, path: Path, academic_year: int, municipality: Municipality | None = None,
                        region: Region | None = None, sheet: str | None = None,
-                       progress: Progress | None = None) -> ImportOutcome:
+                       progress: Progress | None = None, layout: Layout | None = None) -> ImportOutcome:
     """Check the whole plan, then add or update its events in the territory (one transaction)."""
     region, municipality = territory_of(municipality, region)
     _require_manage(actor, region, municipality)
@@ -255,9 +256,9 @@ def events_plan_import(*, actor: User, path: Path, academic_year: int, municipal
         else School.objects.filter(municipality__region=region)
     schools = dict(schools_of.values_list("code", "pk"))
     try:
-        rows, label, ignored, errors = _read(path, sheet, progress)
+        rows, label, ignored, errors = _read(path, sheet, progress, layout)
     except FileRejected as rejection:
-        return rejected(rejection.errors)
+        return rejected(rejection)  # a HeaderMismatch stays one: the file may then be mapped
     events = _checked(rows, label, academic_year, schools, errors)
     if errors:
         return rejected(errors.final())

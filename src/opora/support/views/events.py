@@ -20,14 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import access
 from opora.core.access import Perm
-from opora.core.errors import AccessDenied, ValidationFailed
+from opora.core.errors import ValidationFailed
 from opora.core.imports.upload import UploadForm, upload_save
 from opora.core.models import Municipality, Region, School
+from opora.core.service_errors import form_service_errors, message_service_errors
 from opora.core.xlsx import xlsx_response
 from opora.core.years import is_valid_year
 from opora.jobs.models import Job
 from opora.jobs.services import job_create, job_enqueue
 from opora.staff.models import StaffMember
+from opora.support import import_kinds  # noqa: F401 (declares the imports the mapping page may map)
 from opora.support import selectors_events as selectors
 from opora.support.forms_events import REGION, EventForm, PlanImportForm, WalkInForm, event_initial
 from opora.support.imports_attendance import IMPORT_JOB_KIND, attendance_template
@@ -176,15 +178,10 @@ def event_new(request: HttpRequest) -> HttpResponse:
             municipality = Municipality.objects.select_related("region").filter(pk=code[1:]).first()
         else:
             region = Region.objects.filter(pk=code[1:]).first()
-        try:
+        with form_service_errors(form) as refused:
             event = services.event_create(actor=request.user, data=_data(form), municipality=municipality,  # type: ignore[arg-type]
                                           region=region, responsible_users=[request.user])  # type: ignore[list-item]
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The event is added to the plan."))
             return redirect("events:detail", pk=event.pk)
     return render(request, "support/events/form.html", {"form": form, "event": None, "regional": REGION})
@@ -197,12 +194,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, territories=[], schools=_form_schools(request.user, event), event=event,
                      initial=event_initial(event))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.event_update(actor=request.user, event=event, data=_data(form))  # type: ignore[arg-type]
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("The event is saved."))
             return redirect("events:detail", pk=event.pk)
     return render(request, "support/events/form.html", {"form": form, "event": event})
@@ -260,12 +254,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_status(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed(request, pk)
-    try:
+    with message_service_errors(request) as refused:
         services.event_set_status(actor=request.user, event=event, status=request.POST.get("status", ""))  # type: ignore[arg-type]
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The status is changed."))
     return redirect("events:detail", pk=event.pk)
 
@@ -309,12 +300,9 @@ def uninvite(request: HttpRequest, pk: int, school: str) -> HttpResponse:
     target = School.objects.filter(code=school, event_invitations__event=event).first()
     if target is None:
         raise Http404
-    try:
+    with message_service_errors(request) as refused:
         services.invitation_remove(actor=request.user, event=event, school=target)  # type: ignore[arg-type]
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The invitation is withdrawn."))
     return redirect("events:detail", pk=event.pk)
 
@@ -338,8 +326,6 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         added = services.participants_register(actor=request.user, event=event, school=school, staff=staff,  # type: ignore[arg-type]
                                                typed=services.parse_people(request.POST.get("names", "")))
-    except AccessDenied as error:
-        raise PermissionDenied from error
     except ValidationFailed as error:
         for message in error.messages:
             messages.error(request, message)
@@ -356,14 +342,9 @@ def participant_remove(request: HttpRequest, pk: int, participant: int) -> HttpR
     target = event.participants.select_related("school", "event").filter(pk=participant).first()
     if target is None:
         raise Http404
-    try:
+    with message_service_errors(request) as refused:
         services.participant_remove(actor=request.user, participant=target)  # type: ignore[arg-type]
-    except AccessDenied as error:
-        raise PermissionDenied from error
-    except ValidationFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if not refused.failed:
         messages.success(request, _("The participant is removed."))
     return redirect("events:detail", pk=event.pk)
 
@@ -414,13 +395,10 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed(request, pk)
     form = WalkInForm(request.POST, schools=selectors.territory_schools(event).order_by("name"))
     if form.is_valid():
-        try:
+        with form_service_errors(form) as refused:
             services.walk_in_add(actor=request.user, event=event, full_name=form.cleaned_data["full_name"],  # type: ignore[arg-type]
                                  position=form.cleaned_data["position"], school=form.cleaned_data["school"])
-        except ValidationFailed as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+        if not refused.failed:
             messages.success(request, _("%(name)s is recorded as present.") % {"name": form.cleaned_data["full_name"]})
             return redirect("events:attendance", pk=event.pk)
     return render(request, "support/events/attendance.html", _attendance_context(request, event, form), status=200)
