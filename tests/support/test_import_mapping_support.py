@@ -53,7 +53,7 @@ def test_a_sign_in_sheet_with_other_headers_is_mapped_into_its_event(
     with path.open("rb") as f, django_capture_on_commit_callbacks(execute=True):
         client.post(f"/events/{event.pk}/attendance/import/", {"attendance-file": f})
     first = _latest()
-    assert first.status == JobStatus.FAILED and (first.result or {}).get("mapping") is True, (first.errors, first.message)
+    assert first.status == JobStatus.FAILED and (first.result or {}).get("mapping") is True, first.errors
     page = client.get(f"/events/{event.pk}/attendance/import/?job={first.pk}")
     assert reverse("import_mapping", args=[first.pk]) in page.content.decode()
     second = _map(client, first, {"header_row": "2", "column-0": "full_name", "column-1": "school_code",
