@@ -1,13 +1,14 @@
 from django.urls import path
 
+from opora.support.views import event_plan
 from opora.support.views import events as views
 
 app_name = "events"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.event_new, name="new"),
-    path("plan-import/", views.plan_import, name="plan_import"),
-    path("plan-import/template.xlsx", views.plan_template_download, name="plan_template"),
+    path("plan-import/", event_plan.plan_import, name="plan_import"),
+    path("plan-import/template.xlsx", event_plan.plan_template_download, name="plan_template"),
     path("participation/", views.participation, name="participation"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/edit/", views.event_edit, name="edit"),

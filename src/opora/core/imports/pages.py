@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from opora.core import access
 from opora.core.imports.mapping import Field
@@ -117,3 +118,33 @@ def template_response(kind: ImportKind) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="opora-{kind.kind}.xlsx"'
     return response
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    """One page of upload sections: the kinds it offers, which of them a user may use (raising
+    PermissionDenied when none), and its template. Its views are one line each."""
+
+    kinds: dict[str, ImportKind]
+    allowed: Callable[[HttpRequest], list[ImportKind]]
+    template: str
+
+    def render(self, request: HttpRequest, forms: dict[str, UploadForm] | None = None) -> HttpResponse:
+        context = {"sections": import_sections(self.allowed(request), forms),
+                   "jobs": recent_imports(request, list(self.kinds.values()))}
+        return render(request, self.template, context)
+
+    def kind(self, request: HttpRequest, name: str) -> ImportKind:
+        if name not in self.kinds:
+            raise Http404
+        if self.kinds[name] not in self.allowed(request):
+            raise PermissionDenied
+        return self.kinds[name]
+
+    def upload(self, request: HttpRequest, name: str) -> HttpResponse:
+        """Start the job, or the page again with the form's errors (what was chosen kept)."""
+        outcome = import_upload(request, self.kind(request, name))
+        return self.render(request, {name: outcome}) if isinstance(outcome, UploadForm) else outcome
+
+    def template_download(self, request: HttpRequest, name: str) -> HttpResponse:
+        return template_response(self.kind(request, name))

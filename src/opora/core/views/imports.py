@@ -6,8 +6,7 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,14 +15,10 @@ from opora.core.access import Perm
 from opora.core.imports import templates
 from opora.core.imports.pages import (
     ImportKind,
-    import_sections,
-    import_upload,
-    recent_imports,
-    template_response,
+    ImportPage,
 )
 from opora.core.imports.passports import PASSPORT_COLUMNS
 from opora.core.imports.schools import SCHOOL_COLUMNS
-from opora.core.imports.upload import UploadForm
 from opora.core.tasks import import_passports_task, import_schools_task
 
 KINDS = {
@@ -53,44 +48,28 @@ def _allowed(request: HttpRequest) -> list[ImportKind]:
     return allowed
 
 
-def _page(request: HttpRequest, forms: dict[str, UploadForm] | None = None) -> HttpResponse:
-    kinds = _allowed(request)
-    context = {"sections": import_sections(kinds, forms), "jobs": recent_imports(request, list(KINDS.values()))}
-    return render(request, "core/imports/page.html", context)
-
-
-def _kind(request: HttpRequest, kind: str) -> ImportKind:
-    if kind not in KINDS:
-        raise Http404
-    if KINDS[kind] not in _allowed(request):
-        raise PermissionDenied
-    return KINDS[kind]
+PAGE = ImportPage(KINDS, _allowed, "core/imports/page.html")
 
 
 @login_required
 @require_GET
 def imports_page(request: HttpRequest) -> HttpResponse:
-    return _page(request)
-
-
-def _upload(request: HttpRequest, kind: str) -> HttpResponse:
-    outcome = import_upload(request, _kind(request, kind))
-    return _page(request, {kind: outcome}) if isinstance(outcome, UploadForm) else outcome
+    return PAGE.render(request)
 
 
 @login_required
 @require_POST
 def import_schools(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "schools")
+    return PAGE.upload(request, "schools")
 
 
 @login_required
 @require_POST
 def import_passports(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "passports")
+    return PAGE.upload(request, "passports")
 
 
 @login_required
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    return template_response(_kind(request, kind))
+    return PAGE.template_download(request, kind)

@@ -7,8 +7,7 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,12 +15,8 @@ from opora.core import access
 from opora.core.access import Perm
 from opora.core.imports.pages import (
     ImportKind,
-    import_sections,
-    import_upload,
-    recent_imports,
-    template_response,
+    ImportPage,
 )
-from opora.core.imports.upload import UploadForm
 from opora.results.imports import result_templates, templates
 from opora.results.imports.aggregates import AGGREGATE_COLUMNS
 from opora.results.imports.common import may_import_reference
@@ -72,56 +67,40 @@ def _allowed(request: HttpRequest) -> list[ImportKind]:
     return [k for name, k in KINDS.items() if reference or name not in REFERENCE_KINDS]
 
 
-def _page(request: HttpRequest, forms: dict[str, UploadForm] | None = None) -> HttpResponse:
-    kinds = _allowed(request)
-    context = {"sections": import_sections(kinds, forms), "jobs": recent_imports(request, list(KINDS.values()))}
-    return render(request, "results/imports.html", context)
-
-
-def _get(request: HttpRequest, kind: str) -> ImportKind:
-    if kind not in KINDS:
-        raise Http404
-    if KINDS[kind] not in _allowed(request):
-        raise PermissionDenied
-    return KINDS[kind]
+PAGE = ImportPage(KINDS, _allowed, "results/imports.html")
 
 
 @login_required
 @require_GET
 def results_imports(request: HttpRequest) -> HttpResponse:
-    return _page(request)
-
-
-def _upload(request: HttpRequest, kind: str) -> HttpResponse:
-    outcome = import_upload(request, _get(request, kind))
-    return _page(request, {kind: outcome}) if isinstance(outcome, UploadForm) else outcome
+    return PAGE.render(request)
 
 
 @login_required
 @require_POST
 def import_scales(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "scales")
+    return PAGE.upload(request, "scales")
 
 
 @login_required
 @require_POST
 def import_tasks(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "tasks")
+    return PAGE.upload(request, "tasks")
 
 
 @login_required
 @require_POST
 def import_results(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "results")
+    return PAGE.upload(request, "results")
 
 
 @login_required
 @require_POST
 def import_aggregates(request: HttpRequest) -> HttpResponse:
-    return _upload(request, "aggregates")
+    return PAGE.upload(request, "aggregates")
 
 
 @login_required
 @require_GET
 def results_template(request: HttpRequest, kind: str) -> HttpResponse:
-    return template_response(_get(request, kind))
+    return PAGE.template_download(request, kind)

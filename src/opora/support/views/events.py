@@ -31,14 +31,11 @@ from opora.jobs.services import job_create, job_enqueue
 from opora.staff.models import StaffMember
 from opora.support import import_kinds  # noqa: F401 (declares the imports the mapping page may map)
 from opora.support import selectors_events as selectors
-from opora.support.forms_events import REGION, EventForm, PlanImportForm, WalkInForm, event_initial
+from opora.support.forms_events import REGION, EventForm, WalkInForm, event_initial
 from opora.support.imports_attendance import IMPORT_JOB_KIND, attendance_template
-from opora.support.imports_events import IMPORT_JOB_KIND as PLAN_JOB_KIND
-from opora.support.imports_events import plan_template
 from opora.support.models import Event, EventKind, EventStatus, Participant
-from opora.support.plan_periods import academic_year_of
 from opora.support.services import events as services
-from opora.support.tasks import import_attendance_task, import_events_plan_task
+from opora.support.tasks import import_attendance_task
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,7 +136,7 @@ def _plan_xlsx(events: QuerySet[Event], year: int) -> HttpResponse:
 # --- An event ------------------------------------------------------------------------------------
 
 
-def _territories(user: Any) -> list[tuple[str, str]]:
+def event_territories(user: Any) -> list[tuple[str, str]]:
     out = [(f"m{m.pk}", m.name) for m in selectors.managed_municipalities(user)]
     out += [(f"r{r.pk}", _("Region: %(name)s") % {"name": r.name}) for r in selectors.managed_regions(user)]
     return out
@@ -167,7 +164,7 @@ def _data(form: EventForm) -> services.EventData:
 def event_new(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_events(request.user):
         raise PermissionDenied
-    territories = _territories(request.user)
+    territories = event_territories(request.user)
     schools = _form_schools(request.user, None)
     form = EventForm(request.POST or None, territories=territories, schools=schools,
                      initial={"registration_open": True})
@@ -432,47 +429,6 @@ def attendance_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed(request, pk)
     response = HttpResponse(attendance_template(event), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="opora-attendance-{event.pk}.xlsx"'
-    return response
-
-
-# --- The plan from a file ------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_import(request: HttpRequest) -> HttpResponse:
-    """A municipality's (or the region's) plan of events from a table, checked and loaded as a Job."""
-    if not selectors.can_create_events(request.user):
-        raise PermissionDenied
-    territories = _territories(request.user)
-    initial = {"year": academic_year_of(timezone.localdate()), "territory": territories[0][0] if territories else ""}
-    form = PlanImportForm(request.POST or None, request.FILES or None, territories=territories, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        path, shown = upload_save(form.cleaned_data["file"])
-        territory, year = form.cleaned_data["territory"], form.cleaned_data["year"]
-        job = job_create(kind=PLAN_JOB_KIND, user=request.user,  # type: ignore[arg-type]
-                         title=_("Plan of events %(year)d/%(next)d, %(territory)s: %(file)s") % {
-                             "year": year, "next": year + 1, "territory": dict(territories)[territory],
-                             "file": shown},
-                         params={"path": str(path), "filename": shown, "territory": territory, "year": year})
-        job_enqueue(job, import_events_plan_task)
-        return redirect(f"{reverse('events:plan_import')}?job={job.pk}")
-    jobs = Job.objects.filter(kind=PLAN_JOB_KIND, params__territory__in=[code for code, _name in territories]) \
-        .select_related("created_by").order_by("-created_at")[:10]
-    current = None
-    job_id = request.GET.get("job", "")
-    if job_id:
-        current = next((j for j in jobs if str(j.pk) == job_id and j.created_by_id == request.user.pk), None)
-    return render(request, "support/events/plan_import.html", {"form": form, "jobs": jobs, "current": current})
-
-
-@login_required
-@require_GET
-def plan_template_download(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_create_events(request.user):
-        raise PermissionDenied
-    response = HttpResponse(plan_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="opora-events-plan.xlsx"'
     return response
 
 

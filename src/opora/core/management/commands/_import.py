@@ -89,10 +89,15 @@ class ImportCommand(BaseCommand):
             raise CommandError(
                 _("The user «%(name)s» may not run this import.") % {"name": actor.username}
             ) from exc
-        if not outcome.ok:
-            for error in outcome.errors:
-                self.stderr.write(str(error))
-            raise CommandError(outcome.summary[0], returncode=1)
-        for line in outcome.summary:
-            self.stdout.write(line)
+        report_outcome(self, outcome)
         figures_inputs_changed.send(sender=type(self))
+
+
+def report_outcome(command: BaseCommand, outcome: ImportOutcome) -> None:
+    """Print the summary of an import that applied; name every error and exit with 1 otherwise."""
+    if not outcome.ok:
+        for error in outcome.errors:
+            command.stderr.write(str(error))
+        raise CommandError(outcome.summary[0], returncode=1)
+    for line in outcome.summary:
+        command.stdout.write(line)

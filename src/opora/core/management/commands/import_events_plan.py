@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core.errors import AccessDenied
-from opora.core.management.commands._import import ImportCommand, resolve_user
+from opora.core.management.commands._import import ImportCommand, report_outcome, resolve_user
 from opora.core.models import Municipality, Region
 from opora.support.imports_events import events_plan_import
 from opora.support.plan_periods import PLAN_YEARS, academic_year_of
@@ -57,9 +57,4 @@ class Command(ImportCommand):
             raise CommandError(
                 _("The user «%(name)s» may not run this import.") % {"name": actor.username}
             ) from exc
-        if not outcome.ok:
-            for error in outcome.errors:
-                self.stderr.write(str(error))
-            raise CommandError(outcome.summary[0], returncode=1)
-        for line in outcome.summary:
-            self.stdout.write(line)
+        report_outcome(self, outcome)
