@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "opora.identification",
     "opora.diagnostics",
     "opora.plans",
+    "opora.cases",
     "opora.notifications",
     "opora.support",
     "opora.staff",

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("risk/", include("opora.diagnostics.urls")),
     path("s/", include("opora.diagnostics.urls_survey")),
     path("plans/", include("opora.plans.urls")),
+    path("cases/", include("opora.cases.urls")),
     path("notifications/", include("opora.notifications.urls")),
     path("support/", include("opora.support.urls_hub")),
     path("support/network/", include("opora.support.urls_network")),

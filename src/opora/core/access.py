@@ -65,6 +65,9 @@ class Perm(StrEnum):
     IMPORT_DEFICITS = "import_deficits"  # import professional-deficit diagnostics
     MANAGE_DEVELOPMENT_PLANS = "manage_development_plans"  # teachers' development plans, courses
     MANAGE_PROGRAMMES = "manage_programmes"  # municipal/regional programmes, their indicators and targets
+    ANSWER_CASES = "answer_cases"  # answer an objectivity case of the school, attach its files
+    REVIEW_CASES = "review_cases"  # give the municipality's opinion on an objectivity case
+    DECIDE_CASES = "decide_cases"  # open objectivity cases, send them to schools, decide (region-wide)
     VIEW_SCHEDULE = "view_schedule"  # the periodic jobs of the installation: last run, result, next run
 
 
@@ -93,12 +96,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                                                                 Perm.MANAGE_MEETINGS, Perm.MANAGE_PROGRAMMES,
                                                                 Perm.VIEW_SCHEDULE}),
     Role.REGIONAL_COORDINATOR: frozenset(_READ | _REGION_ANALYST | _COORDINATION | {Perm.VIEW_PEOPLE, Perm.VIEW_PLANS,
-                                                                                    Perm.MANAGE_STAGES}),
+                                                                                    Perm.MANAGE_STAGES,
+                                                                                    Perm.DECIDE_CASES}),
     Role.MUNICIPAL_COORDINATOR: frozenset(
         _READ | _COORDINATION | _STAFF_READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES,
                                                Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.MANAGE_STAGES,
                                                Perm.MANAGE_MENTORING, Perm.IMPORT_DEFICITS,
-                                               Perm.MANAGE_DEVELOPMENT_PLANS}),
+                                               Perm.MANAGE_DEVELOPMENT_PLANS, Perm.REVIEW_CASES}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN | _STAFF_READ | {Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS,
                                                              Perm.MANAGE_STAFF, Perm.IMPORT_RESULTS}),
     Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS,
@@ -108,7 +112,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                                                        Perm.EDIT_PLANS, Perm.MANAGE_MENTORING,
                                                        Perm.REGISTER_FOR_EVENTS, Perm.SUBMIT_PRACTICES,
                                                        Perm.MANAGE_STAFF, Perm.IMPORT_DEFICITS,
-                                                       Perm.MANAGE_DEVELOPMENT_PLANS}),
+                                                       Perm.MANAGE_DEVELOPMENT_PLANS, Perm.ANSWER_CASES}),
     Role.TEACHER: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.SUBMIT_PRACTICES}),
     Role.METHODIST: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.RECORD_VISITS, Perm.MANAGE_EVENTS,
                                Perm.REVIEW_PRACTICES, Perm.SUBMIT_PRACTICES, Perm.MANAGE_MENTORING,

@@ -39,6 +39,7 @@ from opora.analytics.work_features import (
     work_features,
     work_features_frame,
 )
+from opora.cases.effects import drop_works, excluded_works
 from opora.core.errors import ValidationFailed
 from opora.core.models import Region, School, SocialPassport
 from opora.identification.models import ListEntry, RunSchool, YearList
@@ -77,11 +78,14 @@ def inputs_load(*, region: Region, year: int, params: dict[str, Any]) -> Inputs:
     pupils, parts = _pupil_works(codes, years)
     aggregates, suppressed = _aggregate_works(region, years)
     works, superseded = _works(pupils, aggregates, subjects)
+    # Works a confirmed objectivity case takes out of the determination (the region's rule).
+    excluded = excluded_works(region.pk, year)
+    works, excluded_rows = drop_works(works, excluded)
     if not (works["year"] == year).any():
         raise ValidationFailed(
             _("There are no results of %(year)s for the schools of %(region)s: import pupil results or "
               "school aggregates first.") % {"year": year, "region": region.name})
-    tasks = _tasks(region, year)
+    tasks, _dropped = drop_works(_tasks(region, year), excluded)
     passports, passport_years, missing = _passports(region, year)
     history, lists = _history(region, year)
 
@@ -100,6 +104,8 @@ def inputs_load(*, region: Region, year: int, params: dict[str, Any]) -> Inputs:
             "aggregates_suppressed": _suppressed_count(suppressed, year),
             "by_year": _counts(works, ["procedure", "year", "source"]),
         },
+        "excluded_by_cases": {"works": excluded_rows,
+                              "schools": sorted({str(c) for c in excluded["school_code"]})},
         "aggregate_rows": len(aggregates),
         "task_rows": len(tasks),
         "passports": {
@@ -224,11 +230,17 @@ def _suppressed_count(suppressed: pd.DataFrame, year: int) -> dict[str, int]:
 
 
 def suppressed_warning(read: dict[str, Any]) -> list[dict[str, Any]]:
-    """The run's warning on aggregates with only a mean (none when there are none)."""
+    """The run's warnings on what it read: aggregates with only a mean, works left out by
+    confirmed objectivity cases (none when there are none)."""
+    found = []
     counts = read.get("works", {}).get("aggregates_suppressed") or {}
-    if not counts.get("works"):
-        return []
-    return [{"code": "counts_suppressed", "level": "limited", "year": read.get("year"), **counts}]
+    if counts.get("works"):
+        found.append({"code": "counts_suppressed", "level": "limited", "year": read.get("year"), **counts})
+    excluded = read.get("excluded_by_cases") or {}
+    if excluded.get("works"):
+        found.append({"code": "excluded_by_cases", "level": "limited", "year": read.get("year"),
+                      "works": excluded["works"], "schools": len(excluded.get("schools") or [])})
+    return found
 
 
 def _distribution_boundaries(frame: pd.DataFrame, years: list[int]) -> None:

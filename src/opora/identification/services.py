@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from opora.cases.effects import included_schools
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied, ValidationFailed
@@ -173,10 +174,14 @@ def _can_approve(actor: User, region: Region) -> None:
 
 
 def _entries_rebuild(year_list: YearList) -> None:
-    """The list = the run's proposal, plus manual inclusions, minus manual exclusions."""
+    """The list = the run's proposal, plus schools a confirmed objectivity case puts on it (the
+    region's rule for such cases), plus manual inclusions, minus manual exclusions."""
     proposed = set(RunSchool.objects.filter(run=year_list.run, included=True).values_list("school_id", flat=True))
     overrides = {o.school_id: o for o in ListOverride.objects.filter(region=year_list.region, year=year_list.year)}
     wanted: dict[int, tuple[bool, str]] = {pk: (False, "") for pk in proposed}
+    for pk, case in included_schools(year_list.region_id, year_list.year).items():
+        wanted.setdefault(pk, (True, _("Confirmed signs of non-objective results (%(procedure)s %(year)s): %(reason)s")
+                                % {"procedure": case.procedure.upper(), "year": case.year, "reason": case.reason}))
     for pk, o in overrides.items():
         if o.action == OverrideAction.INCLUDE:
             wanted[pk] = (True, o.reason)
@@ -186,6 +191,13 @@ def _entries_rebuild(year_list: YearList) -> None:
     ListEntry.objects.bulk_create(
         [ListEntry(year_list=year_list, school_id=pk, manual=manual, reason=reason)
          for pk, (manual, reason) in wanted.items()], batch_size=BATCH)
+
+
+def list_refresh(*, region: Region, year: int) -> None:
+    """Rebuild the approved list of the year (if there is one) after a change in what it rests on."""
+    year_list = YearList.objects.filter(region=region, year=year).first()
+    if year_list is not None:
+        _entries_rebuild(year_list)
 
 
 def list_approve(*, actor: User, run: Run, comment: str = "") -> YearList:

@@ -116,6 +116,10 @@ def _text(w: Mapping[str, Any], names: Names) -> str:
         return _("%(works)s works of %(schools)s schools in %(year)s have only a mean score (the form "
                  "suppresses their mark counts): not enough data for the shares of marks «2», so they are "
                  "not counted.") % {"works": w.get("works"), "schools": w.get("schools"), "year": w.get("year")}
+    if code == "excluded_by_cases":
+        return _("%(works)s works of %(schools)s schools in %(year)s are left out of the determination: "
+                 "confirmed cases of non-objective results.") % {
+            "works": w.get("works"), "schools": w.get("schools"), "year": w.get("year")}
     if code == "not_assessed":
         reasons = w.get("reasons", {})
         return _("%(schools)s schools not assessed: %(reasons)s.") % {

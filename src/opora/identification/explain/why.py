@@ -4,6 +4,7 @@ the works behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -144,6 +145,13 @@ def _objectivity(row: Any, part: dict[str, Any], names: Names) -> WhyItem:
             table.rows.append([sign_label(r.get("sign", "")), str(_("all works")) if school else names.work(r), text])
         item.tables.append(table)
     return item
+
+
+def objectivity_item(index: Any, signs: list[str], statuses: dict[str, str], present: list[dict[str, Any]],
+                     names: Names) -> WhyItem:
+    """The objectivity part of the "why" panel from a snapshot (an objectivity case keeps one)."""
+    row = SimpleNamespace(objectivity_index=index, objectivity_signs=signs)
+    return _objectivity(row, {"value": index, "signs": signs, "statuses": statuses, "present": present}, names)
 
 
 def _sign_number(key: str, value: Any, names: Names) -> str:

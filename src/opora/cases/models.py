@@ -1,0 +1,143 @@
+"""Objectivity cases: a statistical sign of non-objective results taken up as a case with a
+status, deadlines, the school's answer and a decision with its consequences.
+
+A case is about one school, one year and one procedure (ВПР, ОГЭ …); its works and the signs'
+numbers are a snapshot of the identification run it was opened from, so the evidence does not move
+when the run is recomputed. The workflow (who moves a case from which state) is in `workflow.py`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opora.core.models import Region, School
+from opora.core.years import YEAR_VALIDATORS
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", _("opened")
+    WAITING = "waiting", _("waiting for the school")
+    REVIEW = "review", _("under review")
+    DECIDED = "decided", _("decided")
+
+
+class Outcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("not confirmed")
+    INCONCLUSIVE = "inconclusive", _("inconclusive")
+
+
+class LowResultsEffect(models.TextChoices):
+    """What a confirmed case does to the school's low-result determination (the region's rule)."""
+
+    EXCLUDE = "exclude", _("the works are left out of the determination")
+    INCLUDE = "include", _("the school is put on the list")
+    NONE = "none", _("the determination does not change")
+
+
+class ObjectivityCase(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="objectivity_cases")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="objectivity_cases")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    procedure = models.CharField(_("procedure"), max_length=16)
+    run = models.ForeignKey("identification.Run", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    # Snapshot at opening: the works (procedure, subject, grade), the present signs with their
+    # numbers, each sign's status and the school's objectivity index.
+    works = models.JSONField(default=list, blank=True)
+    signs = models.JSONField(default=list, blank=True)
+    statuses = models.JSONField(default=dict, blank=True)
+    objectivity_index = models.FloatField(null=True, blank=True)
+    state = models.CharField(_("status"), max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
+    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    answer = models.TextField(_("the school's answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The municipality's opinion, then the region's decision.
+    municipal_outcome = models.CharField(_("municipality's opinion"), max_length=16, choices=Outcome.choices,
+                                         blank=True)
+    municipal_reason = models.TextField(_("municipality's reason"), blank=True)
+    municipal_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    municipal_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices, blank=True)
+    reason = models.TextField(_("reason of the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Consequences of a confirmed case, set with the decision.
+    mark_results = models.BooleanField(_("mark the results as not objective"), default=True)
+    low_results_effect = models.CharField(_("effect on the low-result determination"), max_length=8,
+                                          choices=LowResultsEffect.choices, default=LowResultsEffect.EXCLUDE)
+    enhanced_control = models.BooleanField(_("enhanced control at the next assessment"), default=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "school__municipality__name", "school__name", "procedure"]
+        constraints = [models.UniqueConstraint(fields=["school", "year", "procedure"], name="case_unique")]
+        indexes = [models.Index(fields=["region", "year", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.year} {self.procedure}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.state == CaseState.DECIDED and self.outcome == Outcome.CONFIRMED
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("opened")
+    SENT = "sent", _("sent to the school")
+    ANSWERED = "answered", _("the school answered")
+    TAKEN = "taken", _("taken for review without an answer")
+    FILE = "file", _("file attached")
+    MUNICIPAL = "municipal", _("the municipality gave its opinion")
+    DECIDED = "decided", _("decided")
+    REOPENED = "reopened", _("reopened")
+    REMINDED = "reminded", _("reminder sent")
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history: who did what, when, with which words."""
+
+    case = models.ForeignKey(ObjectivityCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    from_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
+    text = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class CaseFile(models.Model):
+    """A file of the school's answer: the organisation of the assessment, observers' reports,
+    re-marking results (checked like a plan's attachments)."""
+
+    case = models.ForeignKey(ObjectivityCase, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
