@@ -49,3 +49,6 @@ def case(cast: Cast, signed_run: Run) -> ObjectivityCase:
 def answered(cast: Cast, case: ObjectivityCase, **kwargs: Any) -> ObjectivityCase:
     return services.case_answer(actor=cast.sam, case=case, lock_version=case.lock_version,
                                 text="Работы проверяла независимая комиссия.", **kwargs)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -149,3 +149,29 @@ def test_reminders_before_the_deadline_and_after_it_once_each(cast: Cast, case: 
     assert sent >= 3  # the head, the municipal coordinator, the regional coordinator
     assert case.events.filter(kind=EventKind.REMINDED).count() == 1
     assert services.cases_remind(due + timedelta(days=1)) == 0
+
+
+def test_the_programme_counts_confirmed_cases_apart_from_signs(cast: Cast, case: ObjectivityCase) -> None:
+    from opora.programmes import sources
+
+    today = timezone.localdate()
+    signs = {c.school_id: c.numerator for c in sources.objectivity_signs([cast.s1, cast.s2], case.year, today)}
+    assert signs == {cast.s1.pk: 1, cast.s2.pk: 0}  # the planted sign
+    before = {c.school_id: c.numerator for c in sources.objectivity_confirmed([cast.s1, cast.s2], case.year, today)}
+    assert before == {cast.s1.pk: 0, cast.s2.pk: 0}
+    _confirm(cast, case, LowResultsEffect.NONE)
+    after = {c.school_id: c.numerator for c in sources.objectivity_confirmed([cast.s1, cast.s2], case.year, today)}
+    assert after == {cast.s1.pk: 1, cast.s2.pk: 0}
+
+
+def test_results_of_a_confirmed_case_are_marked_not_objective(cast: Cast, case: ObjectivityCase, client) -> None:
+    from django.urls import reverse
+
+    client.force_login(cast.sam)
+    url = reverse("school_results", args=[cast.s1.code])
+    math = client.get(url, {"procedure": "vpr", "subject": "math", "grade": 5}).content.decode()
+    assert "not-objective" not in math
+    _confirm(cast, case, LowResultsEffect.NONE)
+    math = client.get(url, {"procedure": "vpr", "subject": "math", "grade": 5}).content.decode()
+    rus = client.get(url, {"procedure": "vpr", "subject": "rus", "grade": 5}).content.decode()
+    assert "not-objective" in math and "not-objective" not in rus

@@ -32,7 +32,7 @@ class OpenForm(forms.Form):
                                              "procedure"))
     schools = forms.MultipleChoiceField(label=_("Or the chosen schools"), required=False,
                                         widget=forms.SelectMultiple(attrs={"size": 8}))
-    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}))
+    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, procedures: list[tuple[str, str]], schools: list[tuple[str, str]],
                  **kwargs: Any) -> None:
@@ -69,7 +69,7 @@ class TakeForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}))
+    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opora.core.models import Region, School
 from opora.core.years import YEAR_VALIDATORS
@@ -24,7 +25,7 @@ class CaseState(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    CONFIRMED = "confirmed", _("confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("case outcome", "confirmed")
     NOT_CONFIRMED = "not_confirmed", _("not confirmed")
     INCONCLUSIVE = "inconclusive", _("inconclusive")
 

@@ -85,10 +85,10 @@ def _event(case: ObjectivityCase, kind: str, actor: User | None, text: str = "",
                                     to_state=to_state)
 
 
-def _clean_reason(text: str, *, required: bool, what: str) -> str:
+def _clean_reason(text: str, *, required: bool, answer: bool = False) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise ValidationFailed(_("Write the %(what)s.") % {"what": what})
+        raise ValidationFailed(_("Write the answer.") if answer else _("Write the reason."))
     if len(text) > REASON_MAX:
         raise ValidationFailed(_("The text is longer than %(n)s characters.") % {"n": REASON_MAX})
     return text
@@ -215,7 +215,7 @@ def case_answer(*, actor: User, case: ObjectivityCase, lock_version: int, text: 
         raise AccessDenied(_("The school head answers the case."))
     if locked.state != CaseState.WAITING:
         raise ValidationFailed(_("The case is not waiting for the school's answer."))
-    text = _clean_reason(text, required=True, what=_("answer"))
+    text = _clean_reason(text, required=True, answer=True)
     for upload in uploads:
         _file_add(locked, actor, upload)
     return _to_review(locked, actor, EventKind.ANSWERED, text, answer=text, answered_by=actor,
@@ -259,7 +259,7 @@ def case_take(*, actor: User, case: ObjectivityCase, lock_version: int, comment:
         raise AccessDenied
     if locked.state != CaseState.WAITING:
         raise ValidationFailed(_("The case is not waiting for the school's answer."))
-    comment = _clean_reason(comment, required=True, what=_("reason"))
+    comment = _clean_reason(comment, required=True)
     return _to_review(locked, actor, EventKind.TAKEN, comment)
 
 
@@ -278,7 +278,7 @@ def case_municipal_opinion(*, actor: User, case: ObjectivityCase, lock_version: 
     if locked.state != CaseState.REVIEW:
         raise ValidationFailed(_("The municipality gives its opinion while the case is under review."))
     locked.municipal_outcome = _outcome(outcome)
-    locked.municipal_reason = _clean_reason(reason, required=True, what=_("reason"))
+    locked.municipal_reason = _clean_reason(reason, required=True)
     locked.municipal_by, locked.municipal_at = actor, timezone.now()
     locked.lock_version += 1
     locked.save()
@@ -305,7 +305,7 @@ def case_decide(*, actor: User, case: ObjectivityCase, lock_version: int, outcom
         raise ValidationFailed(_("The municipality has not given its opinion yet: the region decides after it."))
     if low_results_effect not in LowResultsEffect.values:
         raise ValidationFailed(_("Choose the effect on the low-result determination."))
-    reason = _clean_reason(reason, required=True, what=_("reason"))
+    reason = _clean_reason(reason, required=True)
     confirmed = outcome == Outcome.CONFIRMED
     _move(locked, CaseState.DECIDED, actor, EventKind.DECIDED, f"{Outcome(outcome).label}: {reason}",
           outcome=outcome, reason=reason, decided_by=actor, decided_at=timezone.now(),
@@ -333,7 +333,7 @@ def case_reopen(*, actor: User, case: ObjectivityCase, lock_version: int, reason
     locked = _lock(case, lock_version)
     if not selectors.may_decide(actor, locked):
         raise AccessDenied
-    reason = _clean_reason(reason, required=True, what=_("reason"))
+    reason = _clean_reason(reason, required=True)
     _move(locked, CaseState.REVIEW, actor, EventKind.REOPENED, reason, outcome="", reason="", decided_by=None,
           decided_at=None, decision_due=timezone.localdate() + timedelta(days=DECISION_DAYS))
     _after_decision(locked)

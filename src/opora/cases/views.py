@@ -193,10 +193,13 @@ def _render_case(request: UserRequest, case: ObjectivityCase, bound: dict[str, A
     item = objectivity_item(case.objectivity_index, sorted({str(s.get("sign")) for s in case.signs}),
                             case.statuses or {}, case.signs, names)
     today = timezone.localdate()
+    forms = _forms(request, case, bound or {})
+    # A refused step whose form no longer applies (the case moved on): its reason goes on top.
+    stale = [str(e) for name, form in (bound or {}).items() if name not in forms for e in form.non_field_errors()]
     return render(request, "cases/case.html", {
         "case": case, "item": item, "works": services.works_label(case), "overdue": selectors.overdue(case, today),
         "events": case.events.select_related("actor"), "files": case.files.all(),
-        "forms": _forms(request, case, bound or {}),
+        "forms": forms, "stale_errors": stale,
         "procedure": names.procedure(case.procedure), "outcomes": Outcome,
     }, status=status)
 

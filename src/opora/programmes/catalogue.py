@@ -78,6 +78,11 @@ CATALOGUE: dict[str, KpiDefinition] = {d.code: d for d in (
         _("schools of the programme with an identification row for the year"), LIST_AT_START,
         _("identification of the year"), sources.objectivity_signs, higher_is_better=False),
     KpiDefinition(
+        "objectivity_confirmed", _("Share of schools with confirmed non-objective results"),
+        _("schools with an objectivity case of the year decided as confirmed"),
+        _("schools of the programme"), LIST_AT_START,
+        _("objectivity cases"), sources.objectivity_confirmed, higher_is_better=False),
+    KpiDefinition(
         "pupils_below_minimum", _("Share of pupil results below the minimum"),
         _("results with the mark «2» (below the minimum score), all procedures and subjects of the year"),
         _("all results of the programme's schools in the year"), LIST_AT_START,

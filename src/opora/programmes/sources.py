@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from opora.analytics.kpi import Contribution
+from opora.cases.models import CaseState, ObjectivityCase, Outcome
 from opora.core.models import School
 from opora.identification.models import Dynamics, ListEntry, Run, RunSchool, RunStatus, YearList
 from opora.plans.calendar import dues_for
@@ -67,6 +68,14 @@ def objectivity_signs(schools: list[School], year: int, today: date) -> list[Con
         else:
             out.append(Contribution(s.pk, 1 if row["objectivity_signs"] else 0, 1))
     return out
+
+
+def objectivity_confirmed(schools: list[School], year: int, today: date) -> list[Contribution]:
+    """Confirmed objectivity cases, counted apart from the statistical signs: a school counts once
+    whatever the number of its confirmed cases; a school without a case counts as none."""
+    confirmed = set(ObjectivityCase.objects.filter(school__in=schools, year=year, state=CaseState.DECIDED,
+                                                   outcome=Outcome.CONFIRMED).values_list("school_id", flat=True))
+    return [Contribution(s.pk, 1 if s.pk in confirmed else 0, 1) for s in schools]
 
 
 def list_exit(schools: list[School], year: int, today: date) -> list[Contribution]:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from opora.cases.effects import is_marked, not_objective_works
 from opora.core import access, selectors
 from opora.results import pages
 
@@ -37,7 +38,10 @@ def school_results(request: HttpRequest, code: str) -> HttpResponse:
             if latest
             else []
         )
+        marked = not_objective_works([school.pk])
         context.update(
+            not_objective_years={y for (_pk, y), found in marked.items()
+                                 if is_marked(found, procedure, subject, grade)},
             selected=(procedure, subject, grade),
             years=years,
             latest=latest,
