@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opora.cases import services
 from opora.cases.effects import is_marked, not_objective_works
@@ -38,7 +39,7 @@ def test_a_case_goes_from_opening_to_a_confirmed_decision(cast: Cast, case: Obje
     assert Notification.objects.filter(user=cast.maria, verb="case_review").exists()
     assert Notification.objects.filter(user=cast.rita, verb="case_review").exists()
 
-    with pytest.raises(ValidationFailed, match="municipality has not given its opinion"):
+    with pytest.raises(ValidationFailed, match=_("The municipality has not given its opinion yet")):
         services.case_decide(actor=cast.rita, case=case, lock_version=case.lock_version,
                              outcome=Outcome.CONFIRMED, reason="Пик у границы")
     case = services.case_municipal_opinion(actor=cast.maria, case=case, lock_version=case.lock_version,
@@ -97,7 +98,7 @@ def test_opening_by_level_takes_only_schools_with_a_sign_in_the_procedure(cast: 
     assert [c.school.code for c in opened.created] == ["1004"]
     again = services.cases_open(actor=cast.rita, run=federal_run, procedure="vpr", min_index=0.5)
     assert again.created == [] and len(again.skipped) == 1
-    with pytest.raises(ValidationFailed, match="No school"):
+    with pytest.raises(ValidationFailed, match=_("No school of the run has a sign")):
         services.cases_open(actor=cast.rita, run=federal_run, procedure="vpr", min_index=0.99)
     with pytest.raises(AccessDenied):
         services.cases_open(actor=cast.maria, run=federal_run, procedure="vpr", min_index=0.5)

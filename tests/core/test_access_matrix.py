@@ -153,3 +153,16 @@ def test_schedule_of_periodic_jobs_is_for_installation_and_regional_administrato
         user = getattr(cast, username)
         assert access.has_perm_anywhere(user, Perm.VIEW_SCHEDULE) == (username in {"alice", "zoe"}), username
         assert client_for(user).get("/jobs/schedule/").status_code == (200 if username in {"alice", "zoe"} else 403)
+
+
+@pytest.mark.django_db
+def test_objectivity_cases_are_answered_by_heads_reviewed_by_municipalities_decided_by_the_region(
+    cast: Cast,
+) -> None:
+    holders = {Perm.ANSWER_CASES: {"sam", "vera"}, Perm.REVIEW_CASES: {"maria"}, Perm.DECIDE_CASES: {"rita"}}
+    for perm, expected in holders.items():
+        assert {u for u in VISIBLE_SCHOOLS if access.has_perm_anywhere(getattr(cast, u), perm)} == expected, perm
+    assert {s.code for s in access.schools_for(cast.sam, Perm.ANSWER_CASES)} == {"1001"}
+    assert {s.code for s in access.schools_for(cast.maria, Perm.REVIEW_CASES)} == {"1001", "1002"}
+    assert access.can_on_region(cast.rita, Perm.DECIDE_CASES, cast.r10)
+    assert not access.can_on_region(cast.rita, Perm.DECIDE_CASES, cast.r20)

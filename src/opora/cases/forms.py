@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from opora.cases.models import CaseState, LowResultsEffect, Outcome
 from opora.plans.services.attachments import ACCEPT
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the ISO value a date input needs
+
 
 class CaseFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
@@ -32,7 +34,7 @@ class OpenForm(forms.Form):
                                              "procedure"))
     schools = forms.MultipleChoiceField(label=_("Or the chosen schools"), required=False,
                                         widget=forms.SelectMultiple(attrs={"size": 8}))
-    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    answer_due = forms.DateField(label=_("The school answers by"), widget=DATE)
 
     def __init__(self, *args: Any, procedures: list[tuple[str, str]], schools: list[tuple[str, str]],
                  **kwargs: Any) -> None:
@@ -69,7 +71,7 @@ class TakeForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    answer_due = forms.DateField(label=_("The school answers by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    answer_due = forms.DateField(label=_("The school answers by"), widget=DATE)
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 

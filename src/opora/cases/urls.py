@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opora.cases import views
+from opora.cases import views, views_file
 
 app_name = "cases"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("open/<int:run_id>/", views.case_open, name="open"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/files/<int:file_id>/", views.case_file, name="file"),
+    path("<int:pk>/file.<str:fmt>", views_file.case_file_download, name="case_file"),
     path("<int:pk>/<slug:action>/", views.case_act, name="act"),
 ]
