@@ -26,6 +26,10 @@ COMMANDS = [
     ("identify", "Выявить школы с низкими результатами по набору правил и напечатать флаги школ (таблицей или CSV)."),
     ("plans-remind", "Разослать напоминания о сроках документов и мероприятий дорожных карт (ежедневно, из cron)."),
     ("plans-digest", "Разослать кураторам еженедельную сводку по их школам (еженедельно, из cron)."),
+    ("cases export", "Записать список школ на усиленный контроль (XLSX): подтверждённые дела по признакам "
+                     "необъективности за год."),
+    ("cases remind", "Разослать напоминания по делам о признаках необъективности (ежедневно, задачей "
+                     "`cases_remind` планировщика)."),
     ("kpi", "Напечатать показатели программы за год: план и факт (таблицей или CSV)."),
     ("report", "Сформировать аналитическую справку (DOCX или PDF) по школе, муниципалитету или региону."),
     ("setup-region", "Подготовить регион без демонстрационных данных: регион и его администратор."),
@@ -48,7 +52,7 @@ HEADER = """# Команды `opora`
 def help_text(command: str) -> str:
     env = {**os.environ, "COLUMNS": "100", "DJANGO_SETTINGS_MODULE": "opora.settings"}
     result = subprocess.run(
-        [sys.executable, "-m", "opora.cli", command, "--help"],
+        [sys.executable, "-m", "opora.cli", *command.split(), "--help"],
         env=env, capture_output=True, text=True, check=True,
     )
     # The program name depends on how it was started; show it as users type it.

@@ -268,7 +268,8 @@ WEB_TIMEOUT = int(os.environ.get("OPORA_WEB_TIMEOUT", "120"))
 # `name=HH:MM` daily, `name=mon HH:MM` weekly, `name=30m` / `name=6h` at intervals.
 SCHEDULE = os.environ.get(
     "OPORA_SCHEDULE",
-    "plans_remind=07:00,decisions_remind=07:10,plans_digest=mon 07:30,refresh_figures=03:00,jobs_cleanup=04:00",
+    "plans_remind=07:00,decisions_remind=07:10,cases_remind=07:20,plans_digest=mon 07:30,refresh_figures=03:00,"
+    "jobs_cleanup=04:00",
 )
 # Finished background jobs older than this many days are deleted by the `jobs_cleanup` job.
 JOBS_KEEP_DAYS = int(os.environ.get("OPORA_JOBS_KEEP_DAYS", "90"))

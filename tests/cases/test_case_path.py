@@ -39,7 +39,8 @@ def test_a_case_goes_from_opening_to_a_confirmed_decision(cast: Cast, case: Obje
     assert Notification.objects.filter(user=cast.maria, verb="case_review").exists()
     assert Notification.objects.filter(user=cast.rita, verb="case_review").exists()
 
-    with pytest.raises(ValidationFailed, match=_("The municipality has not given its opinion yet")):
+    waiting = _("The municipality has not given its opinion yet: the region decides after it.")
+    with pytest.raises(ValidationFailed, match=waiting):
         services.case_decide(actor=cast.rita, case=case, lock_version=case.lock_version,
                              outcome=Outcome.CONFIRMED, reason="Пик у границы")
     case = services.case_municipal_opinion(actor=cast.maria, case=case, lock_version=case.lock_version,
@@ -98,7 +99,8 @@ def test_opening_by_level_takes_only_schools_with_a_sign_in_the_procedure(cast: 
     assert [c.school.code for c in opened.created] == ["1004"]
     again = services.cases_open(actor=cast.rita, run=federal_run, procedure="vpr", min_index=0.5)
     assert again.created == [] and len(again.skipped) == 1
-    with pytest.raises(ValidationFailed, match=_("No school of the run has a sign")):
+    nothing = _("No school of the run has a sign of non-objective results in this procedure at this level.")
+    with pytest.raises(ValidationFailed, match=nothing):
         services.cases_open(actor=cast.rita, run=federal_run, procedure="vpr", min_index=0.99)
     with pytest.raises(AccessDenied):
         services.cases_open(actor=cast.maria, run=federal_run, procedure="vpr", min_index=0.5)

@@ -1,4 +1,5 @@
-"""The demo's meetings: two protocols with decisions to people and to schools, one overdue for the head."""
+"""The demo's meetings: two protocols with decisions to people and to schools, one overdue for the head;
+and (on the same loaded demo, to load it once) the objectivity cases opened from its identification."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from opora.cases import selectors as case_selectors
+from opora.cases.control import control_rows
+from opora.cases.models import CaseState, LowResultsEffect, ObjectivityCase, Outcome
 from opora.core.models import User
 from opora.demo.services import demo_load
+from opora.identification.models import RunSchool, YearList
 from opora.support import selectors_meetings as selectors
 from opora.support.models import DecisionOwner, DecisionStatus, Meeting
 
@@ -47,3 +53,24 @@ def test_demo_protocol_exports(demo):
     meeting = Meeting.objects.get(number="1")
     response = client.get(reverse("meetings:protocol", args=[meeting.pk]))
     assert response.status_code == 200 and len(response.content) > 5000
+
+
+def test_demo_has_objectivity_cases_in_every_state(demo):
+    cases = list(ObjectivityCase.objects.select_related("school"))
+    today = timezone.localdate()
+    latest = YearList.objects.order_by("-year").first()
+    signed = set(RunSchool.objects.filter(run=latest.run).exclude(objectivity_signs=[])
+                 .values_list("school_id", flat=True))
+    assert len(cases) == 5 and {c.school_id for c in cases} <= signed
+    assert {c.run_id for c in cases} == {latest.run_id} and all(c.signs for c in cases)
+    by_state = {(c.state, bool(case_selectors.overdue(c, today)), c.outcome): c for c in cases}
+    assert set(by_state) == {(CaseState.WAITING, False, ""), (CaseState.WAITING, True, ""),
+                             (CaseState.REVIEW, False, ""), (CaseState.DECIDED, False, Outcome.CONFIRMED),
+                             (CaseState.DECIDED, False, Outcome.NOT_CONFIRMED)}
+    assert by_state[(CaseState.REVIEW, False, "")].municipal_outcome == Outcome.CONFIRMED
+    assert by_state[(CaseState.DECIDED, False, Outcome.NOT_CONFIRMED)].answer  # the head answered
+    confirmed = by_state[(CaseState.DECIDED, False, Outcome.CONFIRMED)]
+    assert confirmed.mark_results and confirmed.enhanced_control
+    assert confirmed.low_results_effect == LowResultsEffect.EXCLUDE
+    rows = control_rows(ObjectivityCase.objects.all(), latest.year)
+    assert [r.school_code for r in rows] == [confirmed.school.code]

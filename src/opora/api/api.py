@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from opora.api import errors
 from opora.api.auth import session_auth, token_auth
 from opora.api.routes import (
+    cases,
     decisions,
     events,
     fallback,
@@ -48,6 +49,7 @@ api.add_router("/", decisions.router)
 api.add_router("/", practices.router)
 api.add_router("/", staff.router)
 api.add_router("/", kpis.router)
+api.add_router("/", cases.router)
 
 # Add the routers of domain apps above this line: the fallback must stay the last router,
 # since ninja matches the routers in the order they were added.

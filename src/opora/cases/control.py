@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,8 @@ def control_rows(visible: QuerySet[ObjectivityCase], year: int) -> list[ControlR
     cases = control_cases(year).filter(pk__in=visible.values("pk"))
     return [ControlRow(region=c.region.name, municipality=c.school.municipality.name, school_code=c.school.code,
                        school=c.school.name, procedure=c.procedure.upper(), works=works_label(c),
-                       decided_on=date_format(c.decided_at, "d.m.Y") if c.decided_at else "", reason=c.reason)
+                       decided_on=date_format(timezone.localtime(c.decided_at), "d.m.Y") if c.decided_at else "",
+                       reason=c.reason)
             for c in cases.order_by("region__name", "school__municipality__name", "school__name", "procedure")]
 
 

@@ -18,10 +18,10 @@ from opora.core.years import YEAR_VALIDATORS
 
 
 class CaseState(models.TextChoices):
-    OPEN = "open", _("opened")
-    WAITING = "waiting", _("waiting for the school")
-    REVIEW = "review", _("under review")
-    DECIDED = "decided", _("decided")
+    OPEN = "open", pgettext_lazy("case status", "opened")
+    WAITING = "waiting", pgettext_lazy("case status", "waiting for the school")
+    REVIEW = "review", pgettext_lazy("case status", "under review")
+    DECIDED = "decided", pgettext_lazy("case status", "decided")
 
 
 class Outcome(models.TextChoices):

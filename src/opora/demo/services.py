@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
+from opora.demo.cases import cases_demo_load
 from opora.demo.diagnostics import DiagnosticsSummary, diagnostics_load
 from opora.demo.generator import SIZES, generate
 from opora.demo.identification import IdentificationSummary, identification_load
@@ -39,6 +40,7 @@ class DemoLoaded:
     plans: PlansSummary | None = None  # the calendar of stages and the schools' documents
     # Support network and teachers: counts by kind of record (curators, events, decisions …).
     support: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, int] = field(default_factory=dict)  # objectivity cases opened from identification
 
 
 @transaction.atomic
@@ -70,9 +72,11 @@ def demo_load(
     identification = identification_load() if with_results else None
     diagnostics = diagnostics_load(seed=seed) if with_results else None
     plans = plans_load(seed=seed) if with_results else None
+    # After identification (cases are opened from its run) and the plans (they give schools their heads).
+    cases = cases_demo_load(seed=seed) if with_results else {}
     support = support_load(seed=seed) if with_results else {}
     return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics,
-                      plans=plans, support=support)
+                      plans=plans, support=support, cases=cases)
 
 
 # In this order: the registry first (mentors, participants and plans are its people), then the

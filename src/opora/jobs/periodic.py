@@ -76,9 +76,19 @@ def decisions_remind() -> str:
     return _("Reminders of overdue decisions sent: %(count)s.") % {"count": sent}
 
 
+def cases_remind() -> str:
+    """The day's reminders on objectivity cases: answers due soon, overdue answers and decisions
+    (the `opora cases remind` command); keys make a second run the same day send nothing."""
+    from opora.cases.services import cases_remind as remind
+
+    sent = remind(timezone.localdate())
+    return _("Reminders on objectivity cases sent: %(count)s.") % {"count": sent}
+
+
 PERIODIC_JOBS: dict[str, Callable[[], str]] = {
     "plans_remind": plans_remind,
     "decisions_remind": decisions_remind,
+    "cases_remind": cases_remind,
     "plans_digest": plans_digest,
     "refresh_figures": refresh_figures,
     "jobs_cleanup": jobs_cleanup,
@@ -86,6 +96,7 @@ PERIODIC_JOBS: dict[str, Callable[[], str]] = {
 JOB_TITLES = {
     "plans_remind": gettext_lazy("Deadline reminders"),
     "decisions_remind": gettext_lazy("Reminders of overdue meeting decisions"),
+    "cases_remind": gettext_lazy("Reminders on objectivity cases"),
     "plans_digest": gettext_lazy("Curators' weekly digest"),
     "refresh_figures": gettext_lazy("Nightly refresh of school indicators"),
     "jobs_cleanup": gettext_lazy("Clean-up of old finished jobs"),
