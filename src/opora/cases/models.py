@@ -142,3 +142,102 @@ class CaseFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Appeals against the approved list ------------------------------------------------------------
+
+
+class AppealKind(models.TextChoices):
+    INCLUSION = "inclusion", _("against the inclusion in the list")
+    EXCLUSION = "exclusion", _("against the exclusion from the list")
+    FLAG = "flag", _("against a flag")
+
+
+class AppealState(models.TextChoices):
+    FILED = "filed", pgettext_lazy("appeal status", "filed")
+    INFO = "info", pgettext_lazy("appeal status", "more information asked")
+    DECIDED = "decided", pgettext_lazy("appeal status", "decided")
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("upheld")
+    REJECTED = "rejected", _("rejected")
+
+
+class Appeal(models.Model):
+    """A school's appeal against its place in the approved list of a year (or one of its flags),
+    filed by its head or its municipal coordinator within the region's period after the approval."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="appeals")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="appeals")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    kind = models.CharField(_("what is appealed"), max_length=16, choices=AppealKind.choices)
+    flag = models.CharField(_("flag"), max_length=32, blank=True)
+    reasons = models.TextField(_("reasons"))
+    state = models.CharField(_("status"), max_length=16, choices=AppealState.choices, default=AppealState.FILED)
+    decision_due = models.DateField(_("decision due"))
+    question = models.TextField(_("information asked"), blank=True)
+    reply = models.TextField(_("information given"), blank=True)
+    outcome = models.CharField(_("decision"), max_length=16, choices=AppealOutcome.choices, blank=True)
+    decision = models.TextField(_("reason of the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    list_version = models.PositiveIntegerField(null=True, blank=True)  # the version an upheld appeal made
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "-filed_at"]
+        indexes = [models.Index(fields=["region", "year", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.year} {self.kind}"
+
+
+class AppealFile(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appeal", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppealEvent(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16)  # filed, asked, replied, decided
+    text = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appeal", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.kind}"
+
+
+class AppealPeriod(models.Model):
+    """The last day appeals are taken against a region's list of a year (the region sets it; by
+    default APPEAL_DAYS after the approval)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    closes_on = models.DateField(_("appeals are taken until"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="appeal_period_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.closes_on}"

@@ -318,7 +318,9 @@ def case_decide(*, actor: User, case: ObjectivityCase, lock_version: int, outcom
 def _after_decision(case: ObjectivityCase) -> None:
     from opora.identification.services import list_refresh
 
-    list_refresh(region=case.region, year=case.year)
+    list_refresh(region=case.region, year=case.year, actor=case.decided_by,
+                 reason=_("%(school)s: objectivity case decided: %(outcome)s.") % {
+                     "school": case.school.name, "outcome": case.get_outcome_display() or _("reopened")})
     people = list(selectors.heads(case.school)) + list(selectors.municipal_reviewers(case.school))
     url, school, region_id = case_url(case), case.school, case.region_id
     subject = _("%(school)s: the case on signs of non-objective results is decided: %(outcome)s") % {

@@ -67,7 +67,8 @@ class Perm(StrEnum):
     MANAGE_PROGRAMMES = "manage_programmes"  # municipal/regional programmes, their indicators and targets
     ANSWER_CASES = "answer_cases"  # answer an objectivity case of the school, attach its files
     REVIEW_CASES = "review_cases"  # give the municipality's opinion on an objectivity case
-    DECIDE_CASES = "decide_cases"  # open objectivity cases, send them to schools, decide (region-wide)
+    DECIDE_CASES = "decide_cases"  # open objectivity cases, send them, decide them and appeals (region-wide)
+    FILE_APPEALS = "file_appeals"  # appeal against the school's place in the approved list
     VIEW_SCHEDULE = "view_schedule"  # the periodic jobs of the installation: last run, result, next run
 
 
@@ -102,7 +103,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         _READ | _COORDINATION | _STAFF_READ | {Perm.VIEW_PEOPLE, Perm.MANAGE_CAMPAIGNS, Perm.VERIFY_RISK_PROFILES,
                                                Perm.VIEW_PLANS, Perm.REVIEW_PLANS, Perm.MANAGE_STAGES,
                                                Perm.MANAGE_MENTORING, Perm.IMPORT_DEFICITS,
-                                               Perm.MANAGE_DEVELOPMENT_PLANS, Perm.REVIEW_CASES}),
+                                               Perm.MANAGE_DEVELOPMENT_PLANS, Perm.REVIEW_CASES,
+                                               Perm.FILE_APPEALS}),
     Role.MUNICIPAL_OFFICER: frozenset(_ADMIN | _STAFF_READ | {Perm.MANAGE_EVENTS, Perm.MANAGE_MEETINGS,
                                                              Perm.MANAGE_STAFF, Perm.IMPORT_RESULTS}),
     Role.CURATOR: frozenset(_READ | {Perm.VERIFY_RISK_PROFILES, Perm.SELECT_RISK_FACTORS,
@@ -112,7 +114,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                                                        Perm.EDIT_PLANS, Perm.MANAGE_MENTORING,
                                                        Perm.REGISTER_FOR_EVENTS, Perm.SUBMIT_PRACTICES,
                                                        Perm.MANAGE_STAFF, Perm.IMPORT_DEFICITS,
-                                                       Perm.MANAGE_DEVELOPMENT_PLANS, Perm.ANSWER_CASES}),
+                                                       Perm.MANAGE_DEVELOPMENT_PLANS, Perm.ANSWER_CASES,
+                                                       Perm.FILE_APPEALS}),
     Role.TEACHER: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.SUBMIT_PRACTICES}),
     Role.METHODIST: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_SUPPORT, Perm.RECORD_VISITS, Perm.MANAGE_EVENTS,
                                Perm.REVIEW_PRACTICES, Perm.SUBMIT_PRACTICES, Perm.MANAGE_MENTORING,

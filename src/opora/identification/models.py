@@ -208,6 +208,27 @@ class ListEntry(models.Model):
         return f"{self.year_list} {self.school_id}"
 
 
+class ListVersion(models.Model):
+    """One version of an approved list: the schools on it with their reasons, and why it changed
+    (the approval, a manual decision, an upheld appeal, a confirmed objectivity case). Kept for
+    ever, so every earlier version of the list can be shown as it was."""
+
+    year_list = models.ForeignKey(YearList, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    entries = models.JSONField(default=list)  # [{"school": code, "name", "manual", "reason"}], by code
+    reason = models.TextField(_("what changed"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year_list", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year_list", "number"], name="list_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year_list} v{self.number}"
+
+
 class OverrideAction(models.TextChoices):
     INCLUDE = "include", _("include by hand")
     EXCLUDE = "exclude", _("exclude by hand")

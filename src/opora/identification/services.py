@@ -20,6 +20,7 @@ from opora.identification.execution import BATCH
 from opora.identification.models import (
     ListEntry,
     ListOverride,
+    ListVersion,
     OverrideAction,
     RuleKind,
     RuleSet,
@@ -173,7 +174,7 @@ def _can_approve(actor: User, region: Region) -> None:
         raise AccessDenied
 
 
-def _entries_rebuild(year_list: YearList) -> None:
+def _entries_rebuild(year_list: YearList, *, reason: str = "", actor: User | None = None) -> None:
     """The list = the run's proposal, plus schools a confirmed objectivity case puts on it (the
     region's rule for such cases), plus manual inclusions, minus manual exclusions."""
     proposed = set(RunSchool.objects.filter(run=year_list.run, included=True).values_list("school_id", flat=True))
@@ -191,13 +192,26 @@ def _entries_rebuild(year_list: YearList) -> None:
     ListEntry.objects.bulk_create(
         [ListEntry(year_list=year_list, school_id=pk, manual=manual, reason=reason)
          for pk, (manual, reason) in wanted.items()], batch_size=BATCH)
+    _version_record(year_list, reason, actor)
 
 
-def list_refresh(*, region: Region, year: int) -> None:
+def _version_record(year_list: YearList, reason: str, actor: User | None) -> ListVersion | None:
+    """A new version of the list when its schools or their reasons changed (the first one always)."""
+    entries = [{"school": code, "name": name, "manual": manual, "reason": why}
+               for code, name, manual, why in ListEntry.objects.filter(year_list=year_list)
+               .order_by("school__code").values_list("school__code", "school__name", "manual", "reason")]
+    last = year_list.versions.order_by("-number").first()
+    if last is not None and last.entries == entries:
+        return None
+    return ListVersion.objects.create(year_list=year_list, number=(last.number + 1) if last else 1, entries=entries,
+                                      reason=reason, created_by=actor)
+
+
+def list_refresh(*, region: Region, year: int, reason: str = "", actor: User | None = None) -> None:
     """Rebuild the approved list of the year (if there is one) after a change in what it rests on."""
     year_list = YearList.objects.filter(region=region, year=year).first()
     if year_list is not None:
-        _entries_rebuild(year_list)
+        _entries_rebuild(year_list, reason=reason, actor=actor)
 
 
 def list_approve(*, actor: User, run: Run, comment: str = "") -> YearList:
@@ -209,7 +223,8 @@ def list_approve(*, actor: User, run: Run, comment: str = "") -> YearList:
         year_list, _created = YearList.objects.update_or_create(
             region=run.region, year=run.year,
             defaults={"run": run, "comment": comment.strip(), "approved_by": actor})
-        _entries_rebuild(year_list)
+        why = _("Approved from run %(run)s.") % {"run": run.pk}
+        _entries_rebuild(year_list, reason=f"{why} {comment.strip()}".strip(), actor=actor)
     figures_inputs_changed.send(sender=YearList, region_id=run.region_id)
     return year_list
 
@@ -223,13 +238,20 @@ def override_set(*, actor: User, region: Region, year: int, school: School, acti
         raise ValidationFailed(_("Choose to include or to exclude the school."))
     if not reason.strip():
         raise ValidationFailed(_("A reason is required for a manual decision."))
+    return override_apply(actor=actor, region=region, year=year, school=school, action=action, reason=reason)
+
+
+def override_apply(*, actor: User, region: Region, year: int, school: School, action: str, reason: str) -> ListOverride:
+    """The manual decision without the access check: for a caller that checked its own rule (an
+    upheld appeal is decided by the region's coordinator)."""
     with transaction.atomic():
         override, _created = ListOverride.objects.update_or_create(
             region=region, year=year, school=school,
             defaults={"action": action, "reason": reason.strip(), "created_by": actor})
         year_list = YearList.objects.filter(region=region, year=year).first()
         if year_list is not None:
-            _entries_rebuild(year_list)
+            _entries_rebuild(year_list, reason=f"{school.name}: {OverrideAction(action).label}. {reason.strip()}",
+                             actor=actor)
     figures_inputs_changed.send(sender=ListOverride, region_id=region.pk)
     return override
 
@@ -240,7 +262,8 @@ def override_remove(*, actor: User, region: Region, year: int, school: School) -
         ListOverride.objects.filter(region=region, year=year, school=school).delete()
         year_list = YearList.objects.filter(region=region, year=year).first()
         if year_list is not None:
-            _entries_rebuild(year_list)
+            _entries_rebuild(year_list, reason=_("%(school)s: the manual decision is withdrawn.")
+                             % {"school": school.name}, actor=actor)
     figures_inputs_changed.send(sender=ListOverride, region_id=region.pk)
 
 
