@@ -84,6 +84,10 @@ def test_the_decision_through_the_pages(cast: Cast, case: ObjectivityCase) -> No
     assert response.status_code == 302
     page = login(cast.sam).get(reverse("cases:case", args=[case.pk])).content.decode()
     assert 'id="consequences"' in page and "Пик у границы" in page
+    why = login(cast.sam).get(reverse("identification:why", args=[case.run_id, cast.s1.code])).content.decode()
+    assert "case-badge badge bad" in why or 'class="badge bad case-badge"' in why
+    assert "case-badge" not in login(cast.rita).get(
+        reverse("identification:why", args=[case.run_id, cast.s2.code])).content.decode()
 
     book = login(cast.rita).get(reverse("cases:control_export") + f"?year={case.year}")
     assert book.status_code == 200

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from opora.cases.appeals import appeals_for
+from opora.cases.selectors import cases_for
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import ValidationFailed
@@ -44,6 +46,9 @@ def _why(request: UserRequest, run: Run, row: RunSchool, approved: Any, form: Ov
         "sentences": explain.summary_sentences(row, labels, kind=kind, year=run.year),
         "items": explain.why_items(row, labels),
         "decision": decision, "can_decide": can_decide,
+        # Objectivity cases and appeals of this school and year, as far as the user sees them.
+        "cases": list(cases_for(request.user, year=run.year).filter(school=row.school)),
+        "appeals": list(appeals_for(request.user, year=run.year).filter(school=row.school)),
         "form": (form or OverrideForm(initial={
             "action": "exclude" if row.in_list else "include"}))  # type: ignore[attr-defined]  # annotated by with_list
         if can_decide else None,
