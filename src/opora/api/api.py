@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from opora.api import errors
 from opora.api.auth import session_auth, token_auth
 from opora.api.routes import (
+    appeals,
     cases,
     decisions,
     events,
@@ -50,6 +51,7 @@ api.add_router("/", practices.router)
 api.add_router("/", staff.router)
 api.add_router("/", kpis.router)
 api.add_router("/", cases.router)
+api.add_router("/", appeals.router)
 
 # Add the routers of domain apps above this line: the fallback must stay the last router,
 # since ninja matches the routers in the order they were added.

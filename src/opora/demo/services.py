@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opora.core.errors import ValidationFailed
+from opora.demo.appeals import appeals_demo_load
 from opora.demo.cases import cases_demo_load
 from opora.demo.diagnostics import DiagnosticsSummary, diagnostics_load
 from opora.demo.generator import SIZES, generate
@@ -40,7 +41,7 @@ class DemoLoaded:
     plans: PlansSummary | None = None  # the calendar of stages and the schools' documents
     # Support network and teachers: counts by kind of record (curators, events, decisions …).
     support: dict[str, int] = field(default_factory=dict)
-    cases: dict[str, int] = field(default_factory=dict)  # objectivity cases opened from identification
+    cases: dict[str, int] = field(default_factory=dict)  # objectivity cases opened from identification, appeals
 
 
 @transaction.atomic
@@ -75,6 +76,10 @@ def demo_load(
     # After identification (cases are opened from its run) and the plans (they give schools their heads).
     cases = cases_demo_load(seed=seed) if with_results else {}
     support = support_load(seed=seed) if with_results else {}
+    if with_results:
+        # Appeals against the approved lists, after the cases: last, since an upheld appeal changes a
+        # list the support steps read.
+        cases.update(appeals_demo_load(seed=seed))
     return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics,
                       plans=plans, support=support, cases=cases)
 
