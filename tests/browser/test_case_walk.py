@@ -30,7 +30,7 @@ def test_a_case_from_opening_to_decision(page: Any, live_server: Any, cast: Cast
     page.locator("#open-cases-link").click()
     page.wait_for_url("**/cases/open/*/")
     page.get_by_label("Процедура").select_option("vpr")
-    page.get_by_label("Индекс необъективности от").fill("0.5")
+    page.get_by_label("Индекс признаков необъективности от").fill("0.5")
     page.get_by_role("button", name="Открыть и направить в школы").click()
     page.wait_for_url("**/cases/?*")
     row = page.locator("table#cases tbody tr")
