@@ -17,6 +17,7 @@ from opora.demo.identification import IdentificationSummary, identification_load
 from opora.demo.loader import territory_is_empty, territory_load
 from opora.demo.people import demo_people_create
 from opora.demo.plans import PlansSummary, plans_load
+from opora.demo.plans_clock import quiet_mail_until_commit
 from opora.demo.programmes import programmes_demo_load
 from opora.demo.results_loader import Progress, ResultsSummary, results_load
 from opora.demo.rows import Territory
@@ -74,12 +75,16 @@ def demo_load(
     diagnostics = diagnostics_load(seed=seed) if with_results else None
     plans = plans_load(seed=seed) if with_results else None
     # After identification (cases are opened from its run) and the plans (they give schools their heads).
+    # Their notifications stay in the application: no e-mail from loading a demo.
+    after_cases = quiet_mail_until_commit() if with_results else None
     cases = cases_demo_load(seed=seed) if with_results else {}
     support = support_load(seed=seed) if with_results else {}
     if with_results:
         # Appeals against the approved lists, after the cases: last, since an upheld appeal changes a
         # list the support steps read.
         cases.update(appeals_demo_load(seed=seed))
+    if after_cases is not None:
+        transaction.on_commit(after_cases)
     return DemoLoaded(territory=territory, results=results, identification=identification, diagnostics=diagnostics,
                       plans=plans, support=support, cases=cases)
 
