@@ -7,10 +7,8 @@ version and the earlier one stays in its history; an appeal against a flag recor
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
-from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -29,6 +27,7 @@ from opora.core.models import Region, School, User
 from opora.identification.explain.labels import FLAGS
 from opora.identification.models import ListEntry, OverrideAction, YearList
 from opora.notifications.services import notify
+from opora.plans.services.attachments import check_upload, save_upload
 
 APPEAL_DAYS = 30  # appeals are taken this many days after the approval, unless the region sets a date
 DECISION_DAYS = 30  # the region decides within this many days of the filing
@@ -74,14 +73,10 @@ def _text(value: str, message: str) -> str:
 
 
 def _files(appeal: Appeal, actor: User, uploads: Iterable[UploadedFile]) -> None:
-    from opora.plans.services.attachments import check_upload
-
     for upload in uploads:
         name, kind = check_upload(upload)
-        item = AppealFile(appeal=appeal, name=name, content_type=kind.content_type, size=upload.size or 0,
-                          uploaded_by=actor)
-        item.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload, save=False)
-        item.save()
+        save_upload(AppealFile(appeal=appeal, name=name, content_type=kind.content_type, size=upload.size or 0,
+                               uploaded_by=actor), upload)
 
 
 def deciders(region: Region) -> QuerySet[User]:

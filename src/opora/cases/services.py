@@ -39,6 +39,7 @@ from opora.core.models import School, User
 from opora.core.signals import figures_inputs_changed
 from opora.identification.models import Run, RunSchool, RunStatus
 from opora.notifications.services import notify
+from opora.plans.services.attachments import check_upload, save_upload
 
 ANSWER_DAYS = 14  # the school's time to answer, unless the coordinator sets another date
 DECISION_DAYS = 14  # the municipality's and the region's time to decide once the case is under review
@@ -223,19 +224,9 @@ def case_answer(*, actor: User, case: ObjectivityCase, lock_version: int, text: 
 
 
 def _file_add(case: ObjectivityCase, actor: User, upload: UploadedFile) -> CaseFile:
-    import uuid
-    from pathlib import PurePath
-
-    from opora.plans.services.attachments import check_upload
-
     name, kind = check_upload(upload)
-    item = CaseFile(case=case, name=name, content_type=kind.content_type, size=upload.size or 0, uploaded_by=actor)
-    item.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload, save=False)
-    try:
-        item.save()
-    except Exception:
-        item.file.delete(save=False)
-        raise
+    item = save_upload(CaseFile(case=case, name=name, content_type=kind.content_type, size=upload.size or 0,
+                                uploaded_by=actor), upload)
     _event(case, EventKind.FILE, actor, name)
     return item
 

@@ -48,13 +48,14 @@ from opora.identification.models import Run, RunStatus
 from opora.identification.selectors import display_names
 
 
-def _require_view(request: UserRequest) -> None:
+def require_view(request: UserRequest) -> None:
+    """403 unless the user sees identification somewhere (cases and appeals are seen alike)."""
     if not access.has_perm_anywhere(request.user, Perm.VIEW_IDENTIFICATION):
         raise PermissionDenied
 
 
 def _case_or_404(request: UserRequest, pk: int) -> ObjectivityCase:
-    _require_view(request)
+    require_view(request)
     try:
         return selectors.case_get(request.user, pk)
     except AccessDenied:
@@ -64,7 +65,7 @@ def _case_or_404(request: UserRequest, pk: int) -> ObjectivityCase:
 @login_required
 @require_GET
 def case_list(request: UserRequest) -> HttpResponse:
-    _require_view(request)
+    require_view(request)
     visible = selectors.cases_for(request.user)
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
     municipalities = sorted({(c.school.municipality.code, c.school.municipality.name) for c in visible},
@@ -274,7 +275,7 @@ def case_file(request: UserRequest, pk: int, file_id: int) -> FileResponse:
 @login_required
 @require_GET
 def control_export(request: UserRequest) -> HttpResponse:
-    _require_view(request)
+    require_view(request)
     try:
         year = int(request.GET.get("year") or 0)
     except ValueError:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.cases import appeals
 from opora.cases.forms_appeals import AppealForm, AskForm, JudgeForm, PeriodForm, ReplyForm
 from opora.cases.models import Appeal, AppealFile, AppealState
+from opora.cases.views import require_view
 from opora.core import access
 from opora.core.access import Perm
 from opora.core.errors import AccessDenied
@@ -29,13 +30,8 @@ from opora.identification.models import ListVersion, RunSchool, YearList
 from opora.identification.selectors import display_names
 
 
-def _require_view(request: UserRequest) -> None:
-    if not access.has_perm_anywhere(request.user, Perm.VIEW_IDENTIFICATION):
-        raise PermissionDenied
-
-
 def _appeal_or_404(request: UserRequest, pk: int) -> Appeal:
-    _require_view(request)
+    require_view(request)
     try:
         return appeals.appeal_get(request.user, pk)
     except AccessDenied:
@@ -45,7 +41,7 @@ def _appeal_or_404(request: UserRequest, pk: int) -> Appeal:
 @login_required
 @require_GET
 def appeal_list(request: UserRequest) -> HttpResponse:
-    _require_view(request)
+    require_view(request)
     visible = appeals.appeals_for(request.user)
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
@@ -190,7 +186,7 @@ def appeal_file_download(request: UserRequest, pk: int, file_id: int) -> FileRes
 @require_GET
 def list_version(request: UserRequest, pk: int) -> HttpResponse:
     """One version of an approved list as it was: the schools the user sees, with their reasons."""
-    _require_view(request)
+    require_view(request)
     version = get_object_or_404(ListVersion.objects.select_related("year_list__region", "created_by"), pk=pk)
     visible = set(access.schools_for(request.user, Perm.VIEW_IDENTIFICATION)
                   .filter(municipality__region=version.year_list.region).values_list("code", flat=True))

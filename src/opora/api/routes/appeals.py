@@ -14,14 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from opora.api.auth import caller
+from opora.api.routes.cases import reader, status_error
 from opora.api.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT, ErrorOut
 from opora.cases import appeals
 from opora.cases.models import Appeal, AppealState
-from opora.core import access
-from opora.core.access import Perm
-from opora.core.errors import AccessDenied
-from opora.core.models import User
 from opora.core.years import FIRST_YEAR, LAST_YEAR
 
 router = Router(tags=["Апелляции на перечень"])
@@ -72,18 +68,9 @@ class AppealPage(Schema):
     items: list[AppealOut]
 
 
-def _reader(request: HttpRequest) -> User:
-    user = caller(request)
-    if not access.has_perm_anywhere(user, Perm.VIEW_IDENTIFICATION):
-        raise AccessDenied
-    return user
-
-
 def _bad_status(value: str) -> tuple[int, dict[str, Any]]:
-    detail = _("Unknown appeal status «%(status)s». Choose one of: %(choices)s.") % {
-        "status": value, "choices": ", ".join(STATUSES)}
-    return 400, {"detail": detail, "code": "bad_request",
-                 "errors": [{"field": "status", "loc": ["query", "status"], "message": detail, "type": "choice"}]}
+    return status_error(_("Unknown appeal status «%(status)s». Choose one of: %(choices)s.") % {
+        "status": value, "choices": ", ".join(STATUSES)})
 
 
 def _item(appeal: Appeal, today: date) -> dict[str, Any]:
@@ -108,7 +95,7 @@ def appeals_list(request: HttpRequest, params: Query[AppealQuery]) -> Any:
     школы): что обжалуется, статус, кто и когда подал, срок решения и просрочка, запрашивались ли
     сведения, решение региона и версия перечня, созданная удовлетворённой апелляцией. Фильтры: год и
     статус (overdue — просроченные). Постраничная выдача (limit/offset)."""
-    user = _reader(request)
+    user = reader(request)
     status = (params.status or "").strip()
     if status and status not in STATUSES:
         return _bad_status(status)

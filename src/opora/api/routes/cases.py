@@ -81,18 +81,23 @@ class CasePage(Schema):
     items: list[CaseOut]
 
 
-def _reader(request: HttpRequest) -> User:
+def reader(request: HttpRequest) -> User:
+    """The caller, if they may see identification somewhere (cases and appeals are read alike)."""
     user = caller(request)
     if not access.has_perm_anywhere(user, Perm.VIEW_IDENTIFICATION):
         raise AccessDenied
     return user
 
 
-def _bad_status(value: str) -> tuple[int, dict[str, Any]]:
-    detail = _("Unknown case status «%(status)s». Choose one of: %(choices)s.") % {
-        "status": value, "choices": ", ".join(STATUSES)}
+def status_error(detail: str) -> tuple[int, dict[str, Any]]:
+    """The 400 answer on a `status` filter that is not one of the choices."""
     return 400, {"detail": detail, "code": "bad_request",
                  "errors": [{"field": "status", "loc": ["query", "status"], "message": detail, "type": "choice"}]}
+
+
+def _bad_status(value: str) -> tuple[int, dict[str, Any]]:
+    return status_error(_("Unknown case status «%(status)s». Choose one of: %(choices)s.") % {
+        "status": value, "choices": ", ".join(STATUSES)})
 
 
 def _signs(case: ObjectivityCase) -> list[str]:
@@ -127,7 +132,7 @@ def cases_list(request: HttpRequest, params: Query[CaseQuery]) -> Any:
     """Дела доступных пользователю школ (как на страницах: руководитель видит дела своей школы): статус,
     сроки ответа и решения, просрочка, мнение муниципалитета, решение региона и его последствия, коды
     признаков. Фильтры: год и статус (overdue — просроченные). Постраничная выдача (limit/offset)."""
-    user = _reader(request)
+    user = reader(request)
     status = (params.status or "").strip()
     if status and status not in STATUSES:
         return _bad_status(status)

@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +27,16 @@ from opora.core.errors import AccessDenied, ValidationFailed
 from opora.core.models import User
 from opora.plans import selectors
 from opora.plans.models import Attachment, DocState, Document, Measure
+
+
+class _Upload(Protocol):
+    name: str
+    file: Any  # a FileField's FieldFile
+
+    def save(self) -> None: ...
+
+
+StoredFile = TypeVar("StoredFile", bound=_Upload)
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,18 @@ def check_upload(upload: UploadedFile) -> tuple[str, Kind]:
     return name, kind
 
 
+def save_upload(item: StoredFile, upload: UploadedFile) -> StoredFile:
+    """Store a checked upload under a random name and save its row (the file goes if the row fails).
+    `item` is an unsaved model instance with a `file` field and the sanitised `name`."""
+    item.file.save(f"{uuid.uuid4().hex}{PurePath(item.name).suffix.lower()}", upload, save=False)
+    try:
+        item.save()
+    except Exception:
+        item.file.delete(save=False)
+        raise
+    return item
+
+
 def _may_edit(actor: User, document: Document) -> None:
     if not selectors.may_edit(actor, document):
         raise AccessDenied(_("Only the school head attaches and removes files."))
@@ -128,15 +151,8 @@ def attachment_add(*, actor: User, document: Document, upload: UploadedFile, sig
             _("Files are attached while the document is a draft or returned for revision; "
               "after approval only its signed copy."))
     name, kind = check_upload(upload)
-    attachment = Attachment(document=document, measure=measure, name=name, content_type=kind.content_type,
-                            size=upload.size or 0, signed=signed, uploaded_by=actor)
-    attachment.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    return save_upload(Attachment(document=document, measure=measure, name=name, content_type=kind.content_type,
+                                  size=upload.size or 0, signed=signed, uploaded_by=actor), upload)
 
 
 def may_delete(user: User, attachment: Attachment) -> bool:
